@@ -1,0 +1,51 @@
+package openapi
+
+import "sort"
+
+// OperationByID returns the operation with that operationId.
+func (d *Document) OperationByID(id string) (*Operation, bool) {
+	op, ok := d.byID[id]
+	return op, ok
+}
+
+// OperationByPointer returns the operation at a JSON pointer (the part after
+// '#'), e.g. "/paths/~1pets~1{petId}/get". A leading '#' is tolerated.
+func (d *Document) OperationByPointer(ptr string) (*Operation, bool) {
+	op, ok := d.byPtr[normalizePointer(ptr)]
+	return op, ok
+}
+
+// Operations returns every operation, ordered by path then by method
+// (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, then others).
+func (d *Document) Operations() []*Operation {
+	return append([]*Operation(nil), d.ops...)
+}
+
+// HasOperationID reports whether an operation has that operationId.
+func (d *Document) HasOperationID(id string) bool {
+	_, ok := d.byID[id]
+	return ok
+}
+
+// OperationIDs returns all operationIds, sorted.
+func (d *Document) OperationIDs() []string {
+	ids := make([]string, 0, len(d.byID))
+	for id := range d.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// HasOperationPointer reports whether ptr (after '#') names an operation.
+func (d *Document) HasOperationPointer(ptr string) bool {
+	_, ok := d.OperationByPointer(ptr)
+	return ok
+}
+
+func normalizePointer(ptr string) string {
+	if len(ptr) > 0 && ptr[0] == '#' {
+		ptr = ptr[1:]
+	}
+	return ptr
+}
