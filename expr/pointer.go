@@ -100,6 +100,17 @@ func (p Pointer) Get(v any) (any, error) {
 	return v, nil
 }
 
+// get is Get without the error value, for the allocation-free paths.
+func (p Pointer) get(v any) (any, bool) {
+	for _, tok := range p.tokens {
+		var ok bool
+		if v, ok = step(v, tok); !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
 // step selects one member or element. Array indexes follow RFC 6901: decimal
 // without leading zeros; "-" (past the end) never exists.
 func step(v any, tok string) (any, bool) {
