@@ -1,0 +1,202 @@
+package auth
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Mask is what a secret is replaced with.
+const Mask = "***"
+
+// minPartLen is the shortest secret *part* (the password of user:password,
+// the secret of client_id:client_secret) masked on its own: masking a
+// two-letter password everywhere would shred the output and hide nothing.
+// Whole values are always masked.
+const minPartLen = 4
+
+func (a *Authenticator) addSecretLocked(s string) {
+	if s == "" || a.secretOK[s] {
+		return
+	}
+	a.secretOK[s] = true
+	a.secrets = append(a.secrets, s)
+	a.redactor = nil
+}
+
+func (a *Authenticator) addSecretPartLocked(s string) {
+	if len(s) >= minPartLen {
+		a.addSecretLocked(s)
+	}
+}
+
+// Secrets returns every secret known so far: credential values, passwords
+// and client secrets on their own, the base64 forms sent in Basic headers,
+// and every token obtained. Give them to whatever prints (reports,
+// progress, logs) to mask them.
+func (a *Authenticator) Secrets() []string {
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.secrets...)
+}
+
+// Redact replaces every secret known so far in s with "***".
+func (a *Authenticator) Redact(s string) string {
+	if a == nil || s == "" {
+		return s
+	}
+	a.mu.Lock()
+	r := a.redactor
+	if r == nil {
+		r = Redactor(a.secrets...)
+		a.redactor = r
+	}
+	a.mu.Unlock()
+	return r(s)
+}
+
+// Redactor returns a function that replaces each secret with "***", as
+// well as its base64 form (an Authorization: Basic header carries
+// base64(user:password)) and its URL-escaped form (a query apiKey). The
+// longest secret wins where two overlap.
+func Redactor(secrets ...string) func(string) string {
+	seen := map[string]bool{}
+	var all []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			all = append(all, s)
+		}
+	}
+	for _, s := range secrets {
+		add(s)
+		add(base64.StdEncoding.EncodeToString([]byte(s)))
+		add(url.QueryEscape(s))
+		add(url.PathEscape(s))
+	}
+	if len(all) == 0 {
+		return func(s string) string { return s }
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if len(all[i]) != len(all[j]) {
+			return len(all[i]) > len(all[j])
+		}
+		return all[i] < all[j]
+	})
+	pairs := make([]string, 0, 2*len(all))
+	for _, s := range all {
+		pairs = append(pairs, s, Mask)
+	}
+	r := strings.NewReplacer(pairs...)
+	return r.Replace
+}
+
+// commonKeyWords are substrings of header names that carry credentials in
+// the wild (X-API-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...).
+var commonKeyWords = []string{"api-key", "apikey", "api_key", "token", "secret", "password", "session"}
+
+// MaskHeader returns value masked when the header carries a credential:
+// Authorization and Proxy-Authorization keep their scheme word ("Bearer
+// ***"), Cookie keeps cookie names ("a=***; b=***"), Set-Cookie keeps the
+// name and attributes, and common API key headers (names containing
+// api-key, apikey, token, secret, password, session) become "***". Other
+// values are returned unchanged; use (*Authenticator).MaskHeader to also
+// mask the apiKey headers of the loaded descriptions and known secrets.
+func MaskHeader(name, value string) string {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization":
+		if scheme, _, ok := strings.Cut(strings.TrimSpace(value), " "); ok {
+			return scheme + " " + Mask
+		}
+		return Mask
+	case "Cookie":
+		parts := strings.Split(value, ";")
+		for i, p := range parts {
+			n, _, _ := strings.Cut(strings.TrimSpace(p), "=")
+			parts[i] = n + "=" + Mask
+		}
+		return strings.Join(parts, "; ")
+	case "Set-Cookie":
+		first, rest, hasRest := strings.Cut(value, ";")
+		n, _, _ := strings.Cut(strings.TrimSpace(first), "=")
+		if hasRest {
+			return n + "=" + Mask + ";" + rest
+		}
+		return n + "=" + Mask
+	}
+	lower := strings.ToLower(name)
+	for _, w := range commonKeyWords {
+		if strings.Contains(lower, w) {
+			return Mask
+		}
+	}
+	return value
+}
+
+// MaskHeader is the package MaskHeader plus the apiKey header names of the
+// descriptions and the known secrets anywhere in other values.
+func (a *Authenticator) MaskHeader(name, value string) string {
+	if a != nil && a.apiKeyHeaders[http.CanonicalHeaderKey(name)] {
+		return Mask
+	}
+	if m := MaskHeader(name, value); m != value {
+		return m
+	}
+	return a.Redact(value)
+}
+
+// StripOnRedirect is an http.Client.CheckRedirect: when a redirect goes to
+// a host other than the first request's (or from https to http), it drops
+// Authorization, Proxy-Authorization, Cookie and every apiKey header (of
+// the loaded descriptions, and common API key names) from the redirected
+// request. It stops after 10 redirects, like the default policy. It works
+// on a nil *Authenticator (common names only).
+func (a *Authenticator) StripOnRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if len(via) == 0 {
+		return nil
+	}
+	first := via[0].URL
+	if hostKey(req.URL) == hostKey(first) && !(first.Scheme == "https" && req.URL.Scheme == "http") {
+		return nil
+	}
+	for name := range req.Header {
+		if a.credentialHeader(name) {
+			req.Header.Del(name)
+		}
+	}
+	return nil
+}
+
+func (a *Authenticator) credentialHeader(name string) bool {
+	c := http.CanonicalHeaderKey(name)
+	switch c {
+	case "Authorization", "Proxy-Authorization", "Cookie", "Cookie2":
+		return true
+	}
+	if a != nil && a.apiKeyHeaders[c] {
+		return true
+	}
+	lower := strings.ToLower(name)
+	for _, w := range commonKeyWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// StripOnRedirect is (*Authenticator).StripOnRedirect without descriptions:
+// it drops Authorization, Proxy-Authorization, Cookie and common API key
+// headers on a redirect to another host.
+func StripOnRedirect(req *http.Request, via []*http.Request) error {
+	return (*Authenticator)(nil).StripOnRedirect(req, via)
+}
