@@ -537,3 +537,11 @@ func editDistance(a, b string, max int) int {
 	}
 	return prev[len(b)]
 }
+
+// WithPointer returns a copy of e with pointer p (p.Present() false removes it).
+func (e *Expression) WithPointer(p Pointer) *Expression {
+	c := *e
+	c.Pointer = p
+	c.text = c.canonical()
+	return &c
+}

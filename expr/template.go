@@ -45,11 +45,29 @@ type part struct {
 //	embedded-expression = "{" expression "}"        ; expression ends at the first "}"
 //	escaped-brace       = "{{$"                     ; the literal text "{$"
 func ParseTemplate(s string) (*Template, error) {
+	return parseTemplate(s, true)
+}
+
+// ParseInterpolation parses s as a string with embedded "{$...}" expressions
+// only: unlike ParseTemplate, a string that is exactly one expression is not
+// special, and Eval always returns a string. It is meant for strings in another
+// language that embed runtime expressions, such as the condition of a regex,
+// jsonpath or xpath criterion ("$[?@.status == '{$inputs.status}']").
+func ParseInterpolation(s string) (*Template, error) {
+	t, err := parseTemplate(s, false)
+	if err != nil {
+		return nil, err
+	}
+	t.whole = nil
+	return t, nil
+}
+
+func parseTemplate(s string, allowWhole bool) (*Template, error) {
 	if len(s) > MaxLength {
 		return nil, &SyntaxError{Offset: MaxLength, Msg: fmt.Sprintf("string longer than %d bytes", MaxLength)}
 	}
 	t := &Template{text: s}
-	if strings.HasPrefix(s, "$") {
+	if allowWhole && strings.HasPrefix(s, "$") {
 		if e, err := Parse(s); err == nil {
 			t.whole = e
 			return t, nil
@@ -102,7 +120,7 @@ func ParseTemplate(s string) (*Template, error) {
 		i = j + 1
 	}
 	flush()
-	if len(t.parts) == 1 && t.parts[0].e != nil {
+	if allowWhole && len(t.parts) == 1 && t.parts[0].e != nil {
 		t.whole = t.parts[0].e
 	}
 	return t, nil
@@ -119,7 +137,7 @@ func (t *Template) Eval(ctx Context) (any, error) {
 	if len(t.parts) == 0 {
 		return t.text, nil
 	}
-	if len(t.parts) == 1 {
+	if len(t.parts) == 1 && t.parts[0].e == nil {
 		return t.parts[0].lit, nil
 	}
 	var b strings.Builder
@@ -274,4 +292,23 @@ func insideBraces(s string, i int) bool {
 		return false
 	}
 	return !strings.Contains(s[open:i], "}")
+}
+
+// Part is one piece of a template: literal text, or an expression.
+type Part struct {
+	Literal string
+	Expr    *Expression // nil for literal text
+}
+
+// Parts returns the template's pieces in order. A whole-expression template
+// ("$inputs.id") is one Part holding the expression.
+func (t *Template) Parts() []Part {
+	if t.whole != nil && len(t.parts) == 0 {
+		return []Part{{Expr: t.whole}}
+	}
+	out := make([]Part, len(t.parts))
+	for i, p := range t.parts {
+		out[i] = Part{Literal: p.lit, Expr: p.e}
+	}
+	return out
 }
