@@ -36,6 +36,8 @@ type Bundle struct {
 	// problems (a source that cannot be loaded is reported at the position
 	// of its url), sorted.
 	Diagnostics arazzo.Diagnostics
+
+	own arazzo.Diagnostics // this document's diagnostics only
 }
 
 // Options control one Run. The zero value works.
