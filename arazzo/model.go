@@ -330,6 +330,7 @@ type Schema struct {
 	Node
 	Raw      any
 	compiled schemaValidator
+	name     string // prefix of instance locations in messages ("inputs")
 }
 
 // schemaValidator is the compiled form of a Schema; unexported so the JSON
