@@ -1,0 +1,406 @@
+package mock
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Generation policy (deterministic for a given random source):
+//   - const, then the first enum value (the i-th for the i-th array item),
+//     then default, then the schema's example / first of examples, each only
+//     when it validates against the schema; id-like names (id, *_id, *Id)
+//     skip default and examples so that invented ids differ per seed;
+//   - allOf is merged, oneOf/anyOf use their first alternative;
+//   - objects: required properties always; optional ones too, down to
+//     optionalDepth levels of nesting and never in a schema already being
+//     generated higher up (recursion); writeOnly optional properties are left
+//     out of responses; free-form maps get one entry only when they have no
+//     properties and an additionalProperties schema, or need minProperties;
+//   - arrays: 1 or 2 items, within minItems/maxItems, unique when asked;
+//   - a schema met for the maxRecursion-th time on the current path (a
+//     recursive $ref) produces its minimal value (empty object/array);
+//   - strings: by format (uuid, date-time, date, time, email, uri/url,
+//     hostname, ipv4, ipv6, byte, and heuristics for custom formats such as
+//     "client-id" or "absolute-https-uri-or-empty"); a pattern is honoured
+//     by building a matching string from the regular expression when it is
+//     cheap (checked by the real matcher), else by keeping the plain string;
+//     plain strings are "<name>-<6 random hex>", ids 24 random characters;
+//   - numbers: within minimum/maximum (exclusive too) and multipleOf,
+//     default range 1..100.
+const (
+	optionalDepth = 3
+	maxRecursion  = 2
+	maxGenDepth   = 24
+)
+
+type generator struct {
+	rng   *rand.Rand
+	stack []*openapi3.Schema
+	echo  map[string]any // request values to echo at the top level
+}
+
+func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) any {
+	if ref == nil || ref.Value == nil {
+		return g.plainString(name)
+	}
+	s := ref.Value
+	if s.Always != nil {
+		return "value"
+	}
+	seen := 0
+	for _, x := range g.stack {
+		if x == s {
+			seen++
+		}
+	}
+	if seen >= maxRecursion || depth > maxGenDepth {
+		return minimal(merged(s))
+	}
+	g.stack = append(g.stack, s)
+	defer func() { g.stack = g.stack[:len(g.stack)-1] }()
+	recursive := seen > 0
+	s = merged(s)
+
+	if s.Const != nil {
+		return s.Const
+	}
+	if len(s.Enum) > 0 {
+		vals := slices.DeleteFunc(slices.Clone(s.Enum), func(v any) bool { return v == nil })
+		if len(vals) == 0 {
+			return nil
+		}
+		return vals[idx%len(vals)]
+	}
+	if !idLike(name) {
+		if s.Default != nil && valid(ref, s.Default, inResponse) {
+			return s.Default
+		}
+		if s.Example != nil && valid(ref, s.Example, inResponse) {
+			return s.Example
+		}
+		if len(s.Examples) > 0 && valid(ref, s.Examples[0], inResponse) {
+			return s.Examples[0]
+		}
+	}
+	typ := ""
+	for _, t := range schemaTypes(s) {
+		if t != "null" {
+			typ = t
+			break
+		}
+	}
+	switch typ {
+	case "object":
+		return g.object(s, depth, recursive)
+	case "array":
+		return g.array(s, name, depth)
+	case "integer":
+		return g.integer(s)
+	case "number":
+		return g.number(s)
+	case "boolean":
+		return true
+	case "string", "":
+		return g.str(s, name)
+	}
+	if s.Type.Includes("null") {
+		return nil
+	}
+	return g.plainString(name)
+}
+
+func minimal(s *openapi3.Schema) any {
+	if s.Nullable || s.Type.IncludesNull() {
+		return nil
+	}
+	switch t := schemaTypes(s); {
+	case slices.Contains(t, "object"):
+		return map[string]any{}
+	case slices.Contains(t, "array"):
+		return []any{}
+	case slices.Contains(t, "integer"), slices.Contains(t, "number"):
+		return int64(0)
+	case slices.Contains(t, "boolean"):
+		return false
+	}
+	return ""
+}
+
+func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[string]any {
+	names := make([]string, 0, len(s.Properties))
+	for name, p := range s.Properties {
+		required := slices.Contains(s.Required, name)
+		if !required && (depth >= optionalDepth || recursive || (p != nil && p.Value != nil && p.Value.WriteOnly)) {
+			continue
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names) // the order the random source is consumed in
+	out := make(map[string]any, len(names))
+	for _, name := range names {
+		p := s.Properties[name]
+		if depth == 0 && g.echo != nil {
+			if v, ok := g.echo[name]; ok && valid(p, v, inResponse) {
+				out[name] = v
+				continue
+			}
+		}
+		out[name] = g.value(p, name, depth+1, 0)
+	}
+	// Required names without a property schema: from additionalProperties.
+	for _, name := range s.Required {
+		if _, ok := out[name]; !ok {
+			out[name] = g.value(s.AdditionalProperties.Schema, name, depth+1, 0)
+		}
+	}
+	closed := isClosed(s)
+	if !closed && len(s.PatternProperties) == 0 {
+		want := int(s.MinProps)
+		if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil && depth < optionalDepth {
+			want = max(want, 1)
+		}
+		for i := 1; len(out) < want; i++ {
+			key := fmt.Sprintf("property%d", i)
+			if _, ok := out[key]; !ok {
+				out[key] = g.value(s.AdditionalProperties.Schema, key, depth+1, 0)
+			}
+		}
+	}
+	return out
+}
+
+func (g *generator) array(s *openapi3.Schema, name string, depth int) []any {
+	n := 1 + g.rng.IntN(2)
+	if depth >= optionalDepth {
+		n = 1
+	}
+	n = max(n, int(s.MinItems), len(s.PrefixItems))
+	if s.MaxItems != nil {
+		n = min(n, int(*s.MaxItems))
+	}
+	out := make([]any, 0, n)
+	var seen map[string]bool
+	if s.UniqueItems {
+		seen = map[string]bool{}
+	}
+	item := singular(name)
+	for i := 0; len(out) < n && i < n+4; i++ {
+		var v any
+		if i < len(s.PrefixItems) {
+			v = g.value(s.PrefixItems[i], item, depth+1, i)
+		} else {
+			v = g.value(s.Items, item, depth+1, i)
+		}
+		if seen != nil {
+			b, _ := json.Marshal(normalize(v))
+			if seen[string(b)] {
+				continue
+			}
+			seen[string(b)] = true
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func singular(name string) string {
+	if strings.HasSuffix(name, "s") && len(name) > 1 {
+		return name[:len(name)-1]
+	}
+	return name
+}
+
+// bounds returns the inclusive range a number must fall in, and whether the
+// bound is exclusive (only meaningful for non-integers).
+func bounds(s *openapi3.Schema) (lo, hi float64, loEx, hiEx bool) {
+	lo, hi = 1, 100
+	hasLo, hasHi := false, false
+	if s.Min != nil {
+		lo, hasLo, loEx = *s.Min, true, s.ExclusiveMin.IsTrue()
+	}
+	if v := s.ExclusiveMin.Value; v != nil && (!hasLo || *v >= lo) {
+		lo, hasLo, loEx = *v, true, true
+	}
+	if s.Max != nil {
+		hi, hasHi, hiEx = *s.Max, true, s.ExclusiveMax.IsTrue()
+	}
+	if v := s.ExclusiveMax.Value; v != nil && (!hasHi || *v <= hi) {
+		hi, hasHi, hiEx = *v, true, true
+	}
+	switch {
+	case hasLo && !hasHi:
+		hi = lo + 100
+	case hasHi && !hasLo:
+		lo = min(1, hi-100)
+	}
+	return lo, hi, loEx, hiEx
+}
+
+func (g *generator) integer(s *openapi3.Schema) int64 {
+	lo, hi, loEx, hiEx := bounds(s)
+	l, h := math.Ceil(lo), math.Floor(hi)
+	if loEx && l == lo {
+		l++
+	}
+	if hiEx && h == hi {
+		h--
+	}
+	if m := s.MultipleOf; m != nil && *m >= 1 && *m == math.Trunc(*m) {
+		l = math.Ceil(l / *m) * *m
+		if l > h {
+			return int64(l)
+		}
+		steps := int64((h - l) / *m)
+		return int64(l) + g.rng.Int64N(min(steps, 100)+1)*int64(*m)
+	}
+	if l > h {
+		return int64(l)
+	}
+	span := min(h-l, 1e9)
+	return int64(l) + g.rng.Int64N(int64(span)+1)
+}
+
+func (g *generator) number(s *openapi3.Schema) any {
+	if m := s.MultipleOf; m == nil || *m == math.Trunc(*m) {
+		return float64(g.integer(s))
+	}
+	lo, hi, _, _ := bounds(s)
+	m := *s.MultipleOf
+	k := math.Ceil(lo/m) + 1
+	if k*m >= hi {
+		k = math.Ceil(lo / m)
+	}
+	return k * m
+}
+
+// baseTime anchors generated dates: fixed, so output never depends on the
+// clock.
+var baseTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (g *generator) str(s *openapi3.Schema, name string) string {
+	v := g.format(s.Format, name)
+	if s.Pattern != "" && !compilePattern(s.Pattern).match(v) {
+		if p, ok := genPattern(s.Pattern, g.rng, 0); ok {
+			v = p
+		}
+		if uint64(len(v)) < s.MinLength {
+			if p, ok := genPattern(s.Pattern, g.rng, int(s.MinLength)); ok {
+				v = p
+			}
+		}
+		return v
+	}
+	n := uint64(len([]rune(v)))
+	if n < s.MinLength {
+		v += strings.Repeat("x", int(s.MinLength-n))
+	}
+	if s.MaxLength != nil && uint64(len([]rune(v))) > *s.MaxLength {
+		v = string([]rune(v)[:*s.MaxLength])
+	}
+	return v
+}
+
+func (g *generator) format(format, name string) string {
+	f := strings.ToLower(format)
+	switch f {
+	case "uuid":
+		var b [16]byte
+		for i := range b {
+			b[i] = byte(g.rng.UintN(256))
+		}
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	case "date-time":
+		return g.time().Format(time.RFC3339)
+	case "date":
+		return g.time().Format(time.DateOnly)
+	case "time":
+		return g.time().Format("15:04:05Z")
+	case "email", "idn-email", "email-or-empty":
+		return fmt.Sprintf("user.%s@example.com", g.hex(6))
+	case "hostname", "idn-hostname", "hostname-rfc2181":
+		return fmt.Sprintf("host-%s.example.com", g.hex(6))
+	case "ipv4":
+		return fmt.Sprintf("192.0.2.%d", 1+g.rng.IntN(254))
+	case "ipv6":
+		return fmt.Sprintf("2001:db8::%x", 1+g.rng.IntN(0xfffe))
+	case "cidr":
+		return "192.0.2.0/24"
+	case "ipv6_cidr":
+		return "2001:db8::/32"
+	case "byte":
+		return base64.StdEncoding.EncodeToString([]byte(g.hex(6)))
+	case "binary", "password":
+		return g.hex(12)
+	case "int32", "int64":
+		return fmt.Sprint(1 + g.rng.IntN(100))
+	case "hexadecimal":
+		return g.hex(12)
+	case "html-color", "html-color-or-null", "forms-hex-color", "color":
+		return "#" + g.hex(6)
+	case "json-pointer":
+		return "/" + name
+	case "regex":
+		return "^[a-z]+$"
+	case "duration":
+		return "PT1H"
+	}
+	switch {
+	case strings.Contains(f, "uri-template") || strings.Contains(f, "uri") || strings.Contains(f, "url"):
+		return "https://example.com/" + g.hex(6)
+	case strings.Contains(f, "email"):
+		return fmt.Sprintf("user.%s@example.com", g.hex(6))
+	case strings.HasSuffix(f, "-id") || strings.HasSuffix(f, "_id"):
+		return g.id()
+	}
+	return g.plainString(name)
+}
+
+func (g *generator) time() time.Time {
+	return baseTime.Add(time.Duration(g.rng.Int64N(365*24*3600)) * time.Second)
+}
+
+func (g *generator) plainString(name string) string {
+	if idLike(name) {
+		return g.id()
+	}
+	if name == "" {
+		name = "string"
+	}
+	return name + "-" + g.hex(6)
+}
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func (g *generator) id() string {
+	var b [24]byte
+	for i := range b {
+		b[i] = idAlphabet[g.rng.IntN(len(idAlphabet))]
+	}
+	return string(b[:])
+}
+
+func (g *generator) hex(n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = digits[g.rng.IntN(16)]
+	}
+	return string(b)
+}
+
+// idLike reports whether a property name names an identifier: "id",
+// "client_id", "userId", ...
+func idLike(name string) bool {
+	return name == "id" || strings.HasSuffix(name, "_id") ||
+		(strings.HasSuffix(name, "Id") && len(name) > 2)
+}
