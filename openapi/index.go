@@ -1,6 +1,10 @@
 package openapi
 
-import "sort"
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
 
 // OperationByID returns the operation with that operationId.
 func (d *Document) OperationByID(id string) (*Operation, bool) {
@@ -9,10 +13,29 @@ func (d *Document) OperationByID(id string) (*Operation, bool) {
 }
 
 // OperationByPointer returns the operation at a JSON pointer (the part after
-// '#'), e.g. "/paths/~1pets~1{petId}/get". A leading '#' is tolerated.
+// '#'), e.g. "/paths/~1pets~1{petId}/get". A leading '#' is tolerated, and
+// so is the percent-encoded form a URI fragment may use
+// ("/paths/~1pets~1%7BpetId%7D/get"); the method token is matched
+// case-insensitively for the fixed methods.
 func (d *Document) OperationByPointer(ptr string) (*Operation, bool) {
-	op, ok := d.byPtr[normalizePointer(ptr)]
-	return op, ok
+	ptr = normalizePointer(ptr)
+	if op, ok := d.byPtr[ptr]; ok {
+		return op, true
+	}
+	if strings.Contains(ptr, "%") {
+		if u, err := url.PathUnescape(ptr); err == nil {
+			if op, ok := d.byPtr[u]; ok {
+				return op, true
+			}
+			ptr = u
+		}
+	}
+	if i := strings.LastIndexByte(ptr, '/'); i >= 0 {
+		if op, ok := d.byPtr[ptr[:i+1]+strings.ToLower(ptr[i+1:])]; ok {
+			return op, true
+		}
+	}
+	return nil, false
 }
 
 // Operations returns every operation, ordered by path then by method

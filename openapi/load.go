@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -274,10 +275,21 @@ func parseError(loc string, data []byte, err error) error {
 			return &LoadError{Location: loc, Line: line, Err: errors.New(msg)}
 		}
 		if _, after, ok := strings.Cut(err.Error(), "yaml error: "); ok {
-			return &LoadError{Location: loc, Err: fmt.Errorf("invalid document structure: %s", after)}
+			return &LoadError{Location: loc, Err: fmt.Errorf("invalid document structure: %s", cleanKinMessage(after))}
 		}
 	}
 	return &LoadError{Location: loc, Err: err}
+}
+
+var kinTypeName = regexp.MustCompile(`openapi3\.(\w+)`)
+
+// cleanKinMessage drops the decoder layers of a kin-openapi unmarshal error
+// and names OpenAPI objects instead of Go types.
+func cleanKinMessage(msg string) string {
+	for _, p := range []string{"error unmarshaling JSON: ", "while decoding JSON: ", "json: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return kinTypeName.ReplaceAllString(msg, "$1 Object")
 }
 
 // yamlErrorLine extracts "line N" from a yaml.v3 error.
@@ -296,7 +308,14 @@ func yamlErrorLine(err error) (int, string) {
 			i++
 		}
 		if n > 0 && i < len(rest) && rest[i] == ':' {
-			return n, "yaml: " + strings.TrimSpace(rest[i+1:])
+			msg = strings.TrimSpace(rest[i+1:])
+			// yaml.v3 reports parser errors ("did not find expected
+			// ...") at the 0-based line of the construct they are in;
+			// scanner errors are already 1-based.
+			if strings.HasPrefix(msg, "did not find expected") {
+				n++
+			}
+			return n, "yaml: " + msg
 		}
 	}
 	return 0, "yaml: " + msg

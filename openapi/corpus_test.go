@@ -1,0 +1,53 @@
+package openapi
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// corpusDir is the shared corpus next to the repository (../shared/corpus
+// from the repository root); a user's clone does not have it.
+const corpusDir = "../../shared/corpus"
+
+func corpusFiles(t testing.TB, pattern string) []string {
+	t.Helper()
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("shared corpus not found at %s (only present in the development workspace)", corpusDir)
+	}
+	files, err := filepath.Glob(filepath.Join(corpusDir, pattern))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skipf("no files match %s in the corpus", pattern)
+	}
+	return files
+}
+
+// TestCorpusLoads loads every OpenAPI description of the API Evangelist
+// corpus: real-world files with dangling $refs, 3.0 and 3.1, JSON and YAML.
+func TestCorpusLoads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test skipped in -short mode")
+	}
+	files := corpusFiles(t, "apievangelist/*/openapi/*")
+	loaded, ops, warned := 0, 0, 0
+	for _, f := range files {
+		d, err := Load(context.Background(), f, LoadOptions{})
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		loaded++
+		ops += len(d.Operations())
+		if len(d.Warnings) > 0 {
+			warned++
+		}
+		if len(d.Operations()) == 0 {
+			t.Errorf("%s: no operations", f)
+		}
+	}
+	t.Logf("%d/%d documents loaded, %d operations, %d documents with warnings", loaded, len(files), ops, warned)
+}
