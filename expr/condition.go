@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -129,7 +130,11 @@ func (p *parser) unexpected(want string) error {
 		return p.errf(p.i, "unexpected end of condition: expected %s", want)
 	}
 	rest := p.s[p.i:]
+	operatorWanted := want == "" || strings.Contains(want, "operator")
 	switch {
+	case rest[0] == '"':
+		return p.errf(p.i, "strings use single quotes: write 'text' (and '' for a quote inside)")
+	case !operatorWanted:
 	case strings.HasPrefix(rest, "==="), strings.HasPrefix(rest, "!=="):
 		return p.errf(p.i, "%q is not an operator: use == or != (comparisons are already loose)", rest[:3])
 	case rest[0] == '=':
@@ -381,6 +386,10 @@ func (p *parser) number() (any, error) {
 	p.i += n
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return i, nil
+	}
+	if isIntText(text) {
+		// Too large for int64: kept exact, compared with math/big.
+		return json.Number(text), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"encoding/json"
+	"math/big"
 
 	"math"
 	"reflect"
@@ -212,6 +213,7 @@ type num struct {
 	i     int64
 	f     float64
 	isInt bool
+	big   string // an integer too large for int64, in decimal; f approximates it
 }
 
 // toNum converts every numeric form a decoded JSON value may take.
@@ -274,11 +276,17 @@ func parseNum(s string) (num, bool) {
 	if err != nil && !math.IsInf(f, 0) {
 		return num{}, false
 	}
+	if isIntText(s) {
+		return num{f: f, big: s}, true
+	}
 	return floatNum(f), true
 }
 
 // cmpNum compares two numbers; ok is false when either is NaN.
 func cmpNum(a, b num) (int, bool) {
+	if (a.big != "" || b.big != "") && (a.big != "" || a.isInt) && (b.big != "" || b.isInt) {
+		return bigInt(a).Cmp(bigInt(b)), true
+	}
 	if a.isInt && b.isInt {
 		switch {
 		case a.i < b.i:
@@ -510,4 +518,20 @@ func Describe(v any) string {
 		s = s[:cut] + "..."
 	}
 	return s
+}
+
+// isIntText reports whether s is a JSON integer (no fraction or exponent).
+func isIntText(s string) bool {
+	return s != "" && strings.IndexAny(s, ".eE") < 0
+}
+
+func bigInt(n num) *big.Int {
+	if n.big == "" {
+		return big.NewInt(n.i)
+	}
+	b, ok := new(big.Int).SetString(n.big, 10)
+	if !ok {
+		return new(big.Int)
+	}
+	return b
 }

@@ -434,6 +434,9 @@ func (e *Expression) String() string {
 // Eval resolves the expression against ctx and applies its JSON pointer. Errors
 // wrap ErrNotFound when the value does not exist.
 func (e *Expression) Eval(ctx Context) (any, error) {
+	if ctx == nil {
+		return nil, &NotFoundError{What: e.String()}
+	}
 	v, ok := ctx.Value(e)
 	if !ok {
 		return nil, &NotFoundError{What: e.String()}
