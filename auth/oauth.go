@@ -56,7 +56,7 @@ type TokenError struct {
 
 func (e *TokenError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "auth: token request for %s to %s failed", credKey{e.Source, e.Scheme}, e.URL)
+	fmt.Fprintf(&b, "auth: token request for %s to %s failed", describe(e.Source, e.Scheme), e.URL)
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
 	}
@@ -92,7 +92,7 @@ type ScopeError struct {
 
 func (e *ScopeError) Error() string {
 	return fmt.Sprintf("auth: the token of %s lacks scope(s) %s (granted: %s); grant them to the client",
-		credKey{e.Source, e.Scheme}, strings.Join(e.Missing, " "), strings.Join(e.Granted, " "))
+		describe(e.Source, e.Scheme), strings.Join(e.Missing, " "), strings.Join(e.Granted, " "))
 }
 
 // token returns a valid access token for key, fetching one for the union
@@ -412,4 +412,11 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func describe(source, scheme string) string {
+	if source == "" {
+		return fmt.Sprintf("scheme %q", scheme)
+	}
+	return fmt.Sprintf("scheme %q of source %q", scheme, source)
 }
