@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"slices"
+
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -172,3 +174,24 @@ func (f *OAuthFlow) FormParameters() map[string]string {
 // OpenAPI3 returns the kin-openapi document this was built from, or nil.
 // It is meant for schema checks; the operation index never depends on it.
 func (d *Document) OpenAPI3() *openapi3.T { return d.kin }
+
+// Scopes returns the scopes the operation requires for scheme, merged over
+// the alternatives that name it (in order, without duplicates), and whether
+// any alternative names the scheme at all.
+func (op *Operation) Scopes(scheme string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, req := range op.Security {
+		scopes, ok := req[scheme]
+		if !ok {
+			continue
+		}
+		found = true
+		for _, s := range scopes {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, found
+}
