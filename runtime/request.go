@@ -636,6 +636,12 @@ func replaceXML(s string, reps []*arazzo.Replacement, ctx expr.Context) (any, er
 		}
 	}
 	out := doc.OutputXMLWithOptions(xmlquery.WithPreserveSpace())
+	if !strings.HasPrefix(strings.TrimSpace(s), "<?xml") && strings.HasPrefix(out, "<?xml") {
+		// xmlquery adds a declaration the payload did not have.
+		if i := strings.Index(out, "?>"); i >= 0 {
+			out = out[i+2:]
+		}
+	}
 	return out, nil
 }
 

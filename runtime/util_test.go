@@ -1,5 +1,11 @@
 package runtime
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/arazzo-run/arazzo/openapi"
+)
 
 func asStepError(err error, target **StepError) bool { return errors.As(err, target) }
+
+type openapiOperation = openapi.Operation
