@@ -45,7 +45,7 @@ type loader struct {
 	// every workflow and step is known.
 	refs []exprUse
 	// stepNodes maps a step to its tree node, for positions of list items.
-	compInputs map[string]*Schema
+	deferred []func()
 }
 
 // phase says when an expression is evaluated relative to its step's call.
@@ -194,6 +194,9 @@ func (l *loader) build() {
 	l.uniqueWorkflows()
 	for _, w := range d.Workflows {
 		l.workflowRefs(w)
+	}
+	for _, f := range l.deferred {
+		f()
 	}
 	l.dependsOnCycles()
 	l.checkRefs()
@@ -363,8 +366,14 @@ func (l *loader) workflowRef(t *tnode, what string) (WorkflowRef, bool) {
 	return WorkflowRef{Source: e.Owner, WorkflowID: e.Field}, true
 }
 
-// checkWorkflowRef checks that a parsed workflow reference can exist.
+// checkWorkflowRef checks that a parsed workflow reference can exist. The
+// check runs once every workflow is built (a step may call a workflow
+// written further down).
 func (l *loader) checkWorkflowRef(ref WorkflowRef, p Pos, what string) {
+	l.deferred = append(l.deferred, func() { l.checkWorkflowRefNow(ref, p, what) })
+}
+
+func (l *loader) checkWorkflowRefNow(ref WorkflowRef, p Pos, what string) {
 	if ref.WorkflowID == "" && ref.Source == "" {
 		return
 	}
@@ -782,7 +791,7 @@ func (l *loader) criteria(t *tnode, field string, w *Workflow, step int, ph phas
 			valid = typeFromField[c.Type]
 		case tt.kind == tObject:
 			c.Type, c.Version = str(tt, "type"), str(tt, "version")
-			valid = c.Type == "jsonpath" || c.Type == "xpath"
+			valid = l.expressionType(tt)
 		default:
 			valid = false
 		}
@@ -1151,11 +1160,25 @@ func (l *loader) checkRefs() {
 			}
 		case expr.SourceInputs:
 			if props, ok := l.inputProperties(w); ok && !contains(props, e.Name) {
-				l.warnf(u.pos, "%s: workflow %q declares no input %q", e, w.WorkflowID, e.Name).Hint = didYouMean(e.Name, props)
+				d := l.warnf(u.pos, "%s: workflow %q declares no input %q", e, w.WorkflowID, e.Name)
+				if i := strings.IndexByte(e.Name, '.'); i > 0 && contains(props, e.Name[:i]) {
+					d.Hint = "to select inside input " + strconv.Quote(e.Name[:i]) + " write $inputs." + e.Name[:i] + "#/" + strings.ReplaceAll(e.Name[i+1:], ".", "/")
+				} else {
+					d.Hint = didYouMean(e.Name, props)
+				}
 			}
 		case expr.SourceOutputs:
-			if u.step >= 0 && !hasOutput(w.Outputs, e.Name) {
-				l.warnf(u.pos, "%s: workflow %q has no output %q", e, w.WorkflowID, e.Name)
+			// In the outputs of a step that calls a workflow, $outputs are
+			// the called workflow's outputs (the spec's pet-coupons example).
+			if u.step < 0 {
+				continue
+			}
+			t := w.Steps[u.step].Target
+			if t.Kind != TargetWorkflow || t.Source != "" {
+				continue
+			}
+			if callee := l.doc.Workflow(t.WorkflowID); callee != nil && !hasOutput(callee.Outputs, e.Name) {
+				l.warnf(u.pos, "%s: workflow %q has no output %q", e, callee.WorkflowID, e.Name).Hint = outputHint(callee.Outputs, e.Name, "$outputs.")
 			}
 		}
 	}
@@ -1273,4 +1296,34 @@ func (g *stepGraph) reaches(a, b int) bool {
 		stack = append(stack, g.next[i]...)
 	}
 	return false
+}
+
+// expressionType checks a Criterion Expression Type Object (the official
+// schema cannot, see schemaTranslator.alternatives).
+func (l *loader) expressionType(t *tnode) bool {
+	ok := true
+	for i, k := range t.keys {
+		switch k {
+		case "type", "version":
+			if t.vals[i].kind != tString {
+				l.errorf(t.vals[i].pos, "%q must be a string, not %s", k, article(t.vals[i].kind.String()))
+				ok = false
+			}
+		default:
+			if !strings.HasPrefix(k, "x-") {
+				l.errorf(t.keyPos[i], "unknown field %q in criterion expression type", k).Hint = didYouMean(k, []string{"type", "version"})
+			}
+		}
+	}
+	for _, f := range []string{"type", "version"} {
+		if t.get(f) == nil {
+			l.errorf(t.pos, "criterion expression type is missing required field %q", f)
+			ok = false
+		}
+	}
+	if v := t.get("type"); ok && v.str != "jsonpath" && v.str != "xpath" {
+		l.errorf(v.pos, "\"type\" must be one of \"jsonpath\", \"xpath\", not %q", v.str).Hint = didYouMean(v.str, []string{"jsonpath", "xpath"})
+		ok = false
+	}
+	return ok
 }
