@@ -347,7 +347,7 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request, tr TokenRequest, id,
 	if tr.ClientAuth == "basic" && s.RejectBasic {
 		return oauthErr(http.StatusUnauthorized, "invalid_client", "Client authentication method not allowed: use client_secret_post")
 	}
-	if id != s.ClientID || secret != s.ClientSecret {
+	if id == "" || id != s.ClientID || secret != s.ClientSecret {
 		return oauthErr(http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 	}
 	want := s.Audience
