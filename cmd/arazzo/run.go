@@ -1,0 +1,388 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/auth"
+	"github.com/arazzo-run/arazzo/mock"
+	"github.com/arazzo-run/arazzo/openapi"
+	"github.com/arazzo-run/arazzo/runtime"
+)
+
+type runFlags struct {
+	workflow       string
+	inputsFile     string
+	inputs         []string
+	servers        []string
+	serverVars     []string
+	auths          []string
+	mock           bool
+	mockSeed       int64
+	quiet          bool
+	timeout        time.Duration
+	requestTimeout time.Duration
+	maxSteps       int
+}
+
+func newRunCmd(e *env) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run FILE",
+		Short: "Run a workflow; stdout is one JSON object with its outputs",
+		Long: `run executes a workflow of FILE against the APIs its source descriptions describe.
+
+stdout: exactly one JSON object, the workflow's outputs ({} when it has none);
+        on failure, the outputs that can still be evaluated.
+stderr: one progress line per step as it finishes.
+exit:   0 the workflow succeeded; 1 it ran and failed; 2 the document, the
+        inputs or the flags are invalid (nothing was sent).
+
+Credentials: --auth SCHEME=VALUE (or SOURCE.SCHEME=VALUE, or SCHEME=@file), or
+the environment variable ARAZZO_AUTH_<SCHEME>. VALUE is a token (http bearer),
+user:password (http basic), the key (apiKey), or client_id:client_secret
+(oauth2 client credentials). 'arazzo describe FILE' lists what a workflow needs.`,
+		Example: `  arazzo run workflow.yml --inputs inputs.json
+  arazzo run workflow.yml --input identifier=https://api.example.com --server api=http://127.0.0.1:8080
+  arazzo run workflow.yml --inputs inputs.json --mock`,
+		Args: exactArgs(1, "exactly one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runWorkflow(e, args[0], &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.workflow, "workflow", "", "workflow id (needed when FILE has several)")
+	fl.StringVar(&f.inputsFile, "inputs", "", "JSON or YAML file with the workflow inputs ('-' reads stdin)")
+	fl.StringArrayVar(&f.inputs, "input", nil, "one input as NAME=VALUE (VALUE parsed as JSON when valid JSON, else a string); wins over --inputs")
+	fl.StringArrayVar(&f.servers, "server", nil, "SOURCE=URL: send the requests of source description SOURCE to URL (base path included)")
+	fl.StringArrayVar(&f.serverVars, "server-var", nil, "SOURCE.NAME=VALUE: set an OpenAPI server variable (defaults otherwise)")
+	fl.StringArrayVar(&f.auths, "auth", nil, "SCHEME=VALUE credential for a security scheme (see below)")
+	fl.BoolVar(&f.mock, "mock", false, "run against an in-process mock of every OpenAPI source (nothing leaves the machine)")
+	fl.Int64Var(&f.mockSeed, "mock-seed", 1, "seed for the values the mock generates")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress output on stderr")
+	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
+	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
+	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
+	return cmd
+}
+
+func runWorkflow(e *env, file string, f *runFlags) error {
+	// Everything that can be wrong with the flags is checked before the
+	// document is loaded, and everything is checked before anything is sent.
+	servers, err := parseServers(f.servers)
+	if err != nil {
+		return err
+	}
+	serverVars, err := parseServerVars(f.serverVars)
+	if err != nil {
+		return err
+	}
+	var creds []auth.Credential
+	for _, a := range f.auths {
+		c, err := auth.ParseFlag(a)
+		if err != nil {
+			return usageErrorf("--auth: %v", err)
+		}
+		creds = append(creds, c)
+	}
+	inputs, err := readInputs(e, f.inputsFile, f.inputs)
+	if err != nil {
+		return err
+	}
+
+	b, err := loadBundle(e, file, e.stderr)
+	if err != nil {
+		return err
+	}
+	w, err := pickWorkflow(b.Doc, f.workflow)
+	if err != nil {
+		return err
+	}
+	for name := range servers {
+		if err := checkSource(b.Doc, name, "--server"); err != nil {
+			return err
+		}
+	}
+	for name := range serverVars {
+		if err := checkSource(b.Doc, name, "--server-var"); err != nil {
+			return err
+		}
+	}
+	plan, err := runtime.Compile(b)
+	if err != nil {
+		return &exitError{code: exitInvalid, err: err}
+	}
+	uses := usesOf(plan, w.WorkflowID)
+
+	opts := runtime.Options{
+		Servers:        servers,
+		ServerVars:     serverVars,
+		MaxSteps:       f.maxSteps,
+		RequestTimeout: f.requestTimeout,
+	}
+	redact := func(s string) string { return s }
+	if f.mock {
+		client, mockServers := mockClient(b, uses, w, f.mockSeed)
+		opts.HTTPClient = client
+		opts.Servers = mockServers
+		if len(creds) > 0 && !f.quiet {
+			fmt.Fprintln(e.stderr, "note: --mock: credentials are not sent to the mock")
+		}
+	} else {
+		client := &http.Client{}
+		opts.HTTPClient = client
+		creds = append(creds, auth.FromEnv(e.environ, schemeNames(b))...)
+		if len(creds) > 0 {
+			a, err := auth.New(creds, uses, auth.Options{HTTPClient: client, Servers: servers, ServerVars: serverVars})
+			if err != nil {
+				return usageErrorf("--auth: %v", err)
+			}
+			// Credentials go only to each source's own server: a redirect
+			// to another host drops them.
+			client.CheckRedirect = a.StripOnRedirect
+			opts.Authenticate = a.Authenticate
+			redact = a.Redact
+		}
+	}
+	if !f.quiet {
+		p := &progress{w: e.stderr, redact: redact, symbols: isTerminal(e.stderr) && e.getenv("NO_COLOR") == ""}
+		opts.OnEvent = p.event
+	}
+
+	ctx := e.ctx
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	res, err := plan.Run(ctx, w.WorkflowID, inputs, opts)
+	if err != nil {
+		var inErr *runtime.InputError
+		if errors.As(err, &inErr) {
+			return &exitError{code: exitInvalid, err: fmt.Errorf("%s; nothing was sent", redact(err.Error()))}
+		}
+		return &exitError{code: exitInvalid, err: errors.New(redact(err.Error()))}
+	}
+	if err := writeOutputs(e.stdout, res.Outputs, redact); err != nil {
+		return err
+	}
+	if !res.Success {
+		reason := "failed"
+		if res.Err != nil {
+			reason = redact(res.Err.Error())
+		}
+		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", w.WorkflowID, reason)
+		return exitWith(exitFailed)
+	}
+	return nil
+}
+
+// writeOutputs prints the outputs as one JSON object, with every known
+// secret masked.
+func writeOutputs(w io.Writer, outputs map[string]any, redact func(string) string) error {
+	if outputs == nil {
+		outputs = map[string]any{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(outputs); err != nil {
+		return fmt.Errorf("encoding outputs: %w", err)
+	}
+	_, err := io.WriteString(w, redact(buf.String()))
+	return err
+}
+
+// readInputs merges --inputs FILE|- with the --input NAME=VALUE flags, which
+// win.
+func readInputs(e *env, file string, pairs []string) (map[string]any, error) {
+	inputs := map[string]any{}
+	if file != "" {
+		var data []byte
+		var err error
+		if file == "-" {
+			data, err = io.ReadAll(io.LimitReader(e.stdin, 64<<20))
+		} else {
+			data, err = os.ReadFile(file)
+		}
+		if err != nil {
+			return nil, usageErrorf("--inputs: %v", err)
+		}
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return nil, usageErrorf("--inputs %s: not JSON or YAML: %v", file, err)
+		}
+		if v != nil {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, usageErrorf("--inputs %s: must hold an object (name: value), not %s", file, jsonKind(v))
+			}
+			inputs = m
+		}
+	}
+	for _, p := range pairs {
+		name, value, ok := strings.Cut(p, "=")
+		if !ok || name == "" {
+			return nil, usageErrorf("--input %q: want NAME=VALUE", p)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(value), &v); err != nil {
+			v = value // not JSON: the string itself
+		}
+		inputs[name] = v
+	}
+	return inputs, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a number"
+}
+
+func parseServers(list []string) (map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(list))
+	for _, s := range list {
+		name, u, ok := strings.Cut(s, "=")
+		if !ok || name == "" || u == "" {
+			return nil, usageErrorf("--server %q: want SOURCE=URL", s)
+		}
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return nil, usageErrorf("--server %s: URL must start with http:// or https://, got %q", name, u)
+		}
+		out[name] = strings.TrimSuffix(u, "/")
+	}
+	return out, nil
+}
+
+func parseServerVars(list []string) (map[string]map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := map[string]map[string]string{}
+	for _, s := range list {
+		key, value, ok := strings.Cut(s, "=")
+		src, name, ok2 := strings.Cut(key, ".")
+		if !ok || !ok2 || src == "" || name == "" {
+			return nil, usageErrorf("--server-var %q: want SOURCE.NAME=VALUE", s)
+		}
+		if out[src] == nil {
+			out[src] = map[string]string{}
+		}
+		out[src][name] = value
+	}
+	return out, nil
+}
+
+func checkSource(doc *arazzo.Document, name, flag string) error {
+	if doc.SourceDescription(name) != nil {
+		return nil
+	}
+	var names []string
+	for _, s := range doc.SourceDescriptions {
+		names = append(names, s.Name)
+	}
+	return usageErrorf("%s: no source description %q in %s; it has: %s", flag, name, doc.File, strings.Join(names, ", "))
+}
+
+// schemeNames lists the security scheme names of every OpenAPI source, for
+// the ARAZZO_AUTH_<SCHEME> environment variables.
+func schemeNames(b *runtime.Bundle) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, d := range b.OpenAPI {
+		for name := range d.SecuritySchemes {
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// statusCondition finds the status code a simple criterion expects
+// ("$statusCode == 201"), so the mock answers with that documented response.
+var statusCondition = regexp.MustCompile(`\$statusCode\s*==\s*([1-5][0-9][0-9])\b`)
+
+// mockClient builds an HTTP client whose transport serves every OpenAPI
+// source from an in-process mock, and the server overrides that send each
+// source there. Nothing leaves the process.
+func mockClient(b *runtime.Bundle, uses []auth.Use, w *arazzo.Workflow, seed int64) (*http.Client, map[string]string) {
+	// The status each operation's step expects, when a criterion says so.
+	want := map[string]int{}
+	for _, u := range uses {
+		if u.Op == nil {
+			continue
+		}
+		step := findStep(b, u.StepID)
+		if step == nil {
+			continue
+		}
+		for _, c := range step.SuccessCriteria {
+			if m := statusCondition.FindStringSubmatch(c.Condition); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				want[u.Source+" "+u.Op.Method+" "+u.Op.Path] = n
+				break
+			}
+		}
+	}
+	routes := map[string]http.Handler{}
+	servers := map[string]string{}
+	names := make([]string, 0, len(b.OpenAPI))
+	for name := range b.OpenAPI {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		doc := b.OpenAPI[name]
+		src := name
+		host := fmt.Sprintf("source%d.mock.invalid", i)
+		routes[host] = mock.New(doc, mock.Options{
+			Seed: seed,
+			Status: func(op *openapi.Operation) int {
+				return want[src+" "+op.Method+" "+op.Path]
+			},
+		})
+		servers[name] = "http://" + host
+	}
+	return &http.Client{Transport: mock.Transport(routes)}, servers
+}
+
+// findStep finds a step by id in the main document's workflows.
+func findStep(b *runtime.Bundle, id string) *arazzo.Step {
+	for _, w := range b.Doc.Workflows {
+		if s := w.Step(id); s != nil {
+			return s
+		}
+	}
+	return nil
+}

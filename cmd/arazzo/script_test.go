@@ -1,0 +1,88 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// -update rewrites the golden files inside the txtar scripts (cmp stdout
+// and cmp stderr targets) with what the commands printed.
+var update = flag.Bool("update", false, "update the golden output in testdata/script/*.txtar")
+
+func TestMain(m *testing.M) {
+	// Each script runs `arazzo` as a real process (the test binary re-executed),
+	// so exit codes, stdout and stderr are observed exactly as a user sees them.
+	testscript.Main(m, map[string]func(){
+		"arazzo": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
+	})
+}
+
+// TestScripts runs the CLI behaviour specs in testdata/script. Scripts see
+// $REPO (the repository root, for testdata/auth0) and may start local fake
+// APIs with the `serve` command.
+func TestScripts(t *testing.T) {
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("REPO", repo)
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"serve":   cmdServe,
+			"httpget": cmdHTTPGet,
+		},
+	})
+}
+
+// cmdServe starts a fake API on 127.0.0.1 for the rest of the script and
+// sets $NAME_URL to its base URL:
+//
+//	serve auth0      a stateful Auth0 Management API simulator
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve NAME")
+	}
+	h, ok := fakeAPIs[args[0]]
+	if !ok {
+		ts.Fatalf("serve: no fake API %q", args[0])
+	}
+	srv := httptest.NewServer(h())
+	ts.Defer(srv.Close)
+	ts.Setenv(upperName(args[0])+"_URL", srv.URL)
+}
+
+func upperName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// cmdHTTPGet fetches URL and writes the body to the script's stdout, e.g.
+// `httpget $PETS_URL/_log` to see what a fake API received.
+func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: httpget URL")
+	}
+	resp, err := http.Get(args[0])
+	ts.Check(err)
+	defer resp.Body.Close()
+	_, err = io.Copy(ts.Stdout(), resp.Body)
+	ts.Check(err)
+}
