@@ -424,7 +424,10 @@ func validate(ctx context.Context, kin *openapi3.T) (ws []Warning) {
 			ws = append(ws, Warning{Message: "validation stopped early: internal error in the OpenAPI validator"})
 		}
 	}()
-	err := kin.Validate(ctx, openapi3.EnableMultiError())
+	// Examples and defaults are not validated against their schemas: that is most of
+	// the validation time on large documents (a JSON Schema 2020-12 run per
+	// example) and a wrong example does not affect a workflow run.
+	err := kin.Validate(ctx, openapi3.EnableMultiError(), openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation())
 	if err == nil {
 		return nil
 	}
