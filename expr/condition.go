@@ -351,7 +351,7 @@ func (p *parser) primary(depth int) (*node, error) {
 	return nil, p.unexpected("a value: a literal, a runtime expression or '('")
 }
 
-// str parses a single-quoted string; "”" is a quote.
+// str parses a single-quoted string, in which two quotes in a row are one.
 func (p *parser) str() (string, error) {
 	start := p.i
 	p.i++

@@ -269,14 +269,18 @@ func parseNum(s string) (num, bool) {
 	if s == "" || jsonNumberLen(s) != len(s) {
 		return num{}, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return num{i: i, isInt: true}, true
+	intText := isIntText(s)
+	if intText {
+		// Checked first: a failing ParseInt allocates its error.
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return num{i: i, isInt: true}, true
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !math.IsInf(f, 0) {
 		return num{}, false
 	}
-	if isIntText(s) {
+	if intText {
 		return num{f: f, big: s}, true
 	}
 	return floatNum(f), true

@@ -322,7 +322,7 @@ func isNameChar(c byte, m mode) bool {
 }
 
 // isTokenChar reports an RFC 9110 tchar. In conditions, the tchars that are
-// also operators or navigation ('!', '&', '|', '\”, '.') end the header name.
+// also operators or navigation (!, &, |, the single quote and the dot) end the header name.
 func isTokenChar(c byte, m mode) bool {
 	if isIdent(c) {
 		return true
