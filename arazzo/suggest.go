@@ -31,13 +31,16 @@ func didYouMean(s string, candidates []string) string {
 	return ""
 }
 
-// levenshtein is the edit distance between a and b, in bytes. Inputs longer
-// than 256 bytes are not compared (the distance is reported as their
-// length), which keeps hostile inputs cheap.
+// levenshtein is the edit distance between a and b, in bytes, counting a
+// transposition of two adjacent bytes as one edit (optimal string
+// alignment): "adpot" is one edit from "adopt". Inputs longer than 256 bytes
+// are not compared (the distance is reported as their length), which keeps
+// hostile inputs cheap.
 func levenshtein(a, b string) int {
 	if len(a) > 256 || len(b) > 256 {
 		return max(len(a), len(b))
 	}
+	pprev := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -51,8 +54,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], pprev[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return prev[len(b)]
 }

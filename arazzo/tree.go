@@ -17,7 +17,7 @@ const (
 	MaxDocumentSize = 16 << 20
 	// maxNodes bounds the number of values the document expands to, aliases
 	// included: a "billion laughs" document of a few hundred bytes stops here.
-	maxNodes = 1 << 20
+	maxNodes = 250_000
 	// maxDepth bounds nesting, so that walking the tree cannot overflow the stack.
 	maxDepth = 256
 )
@@ -145,12 +145,18 @@ func (n *tnode) toJSON() any {
 	return n.val
 }
 
+type memoTree struct {
+	t    *tnode
+	size int
+}
+
 // treeBuilder converts a yaml.Node tree.
 type treeBuilder struct {
 	file      string
 	lines     [][]byte // source lines, for checking that a scalar is written verbatim
 	nodes     int
 	expanding map[*yaml.Node]bool
+	memo      map[*yaml.Node]memoTree
 	diags     Diagnostics
 	fatal     bool
 }
@@ -227,9 +233,29 @@ func (b *treeBuilder) build(n *yaml.Node, depth int) *tnode {
 			b.errorf(b.pos(n), "YAML alias *%s refers to itself", n.Value)
 			return &tnode{kind: tNull, pos: b.pos(n)}
 		}
-		b.expanding[n.Alias] = true
-		t := b.build(n.Alias, depth+1)
-		delete(b.expanding, n.Alias)
+		// An anchored subtree is built once and shared by its aliases;
+		// the expanded size still counts against maxNodes, so a "billion
+		// laughs" document stops at the limit without allocating it.
+		m, ok := b.memo[n.Alias]
+		if !ok {
+			b.expanding[n.Alias] = true
+			before := b.nodes
+			m.t = b.build(n.Alias, depth+1)
+			m.size = b.nodes - before
+			delete(b.expanding, n.Alias)
+			if b.memo == nil {
+				b.memo = map[*yaml.Node]memoTree{}
+			}
+			b.memo[n.Alias] = m
+		} else {
+			b.nodes += m.size
+			if b.nodes > maxNodes {
+				b.errorf(b.pos(n), "the document expands to more than %d values (YAML aliases?); refusing to load it", maxNodes)
+				b.fatal = true
+				return &tnode{kind: tNull}
+			}
+		}
+		t := m.t
 		// Positions inside an alias are those of the anchored node; the
 		// alias itself is where the value is used.
 		c := *t
