@@ -45,7 +45,7 @@ func (m jsonPathMatcher) explain(v any) string {
 
 // pseudoRE matches the JavaScript-like comparisons real documents write with
 // type jsonpath: "$.a.b[0].c == 'x'", "$.items.length > 0", "$.ok".
-var pseudoRE = regexp.MustCompile(`^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\])*)\s*(?:(==|!=|<=|>=|<|>|===|!==)\s*(.+?))?\s*$`)
+var pseudoRE = regexp.MustCompile(`^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\])*)\s*(?:(===|!==|==|!=|<=|>=|<|>)\s*(.+?))?\s*$`)
 var stepRE = regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\]`)
 
 // pseudoJSONPathHint proposes the simple condition equivalent to a
@@ -59,9 +59,12 @@ func pseudoJSONPathHint(context, cond string) string {
 	if err != nil {
 		return ""
 	}
-	op := strings.TrimSuffix(strings.ReplaceAll(m[2], "===", "=="), "=")
-	if m[2] == "==" || m[2] == "===" || m[2] == "!=" || m[2] == "!==" {
-		op = m[2][:2]
+	op := m[2]
+	switch op {
+	case "===":
+		op = "=="
+	case "!==":
+		op = "!="
 	}
 	rhs := strings.TrimSpace(m[3])
 	if strings.HasPrefix(rhs, `"`) && strings.HasSuffix(rhs, `"`) && len(rhs) >= 2 {
