@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -761,28 +760,29 @@ func checkInputs(cw *cworkflow, inputs map[string]any) (map[string]any, error) {
 }
 
 // violations turns a schema validation error into per-input violations.
+// arazzo.Schema.Validate reports "inputs/count: message" strings; the
+// location after the first segment is the JSON pointer inside the inputs.
 func violations(err error) []InputViolation {
-	var out []InputViolation
-	for _, line := range strings.Split(err.Error(), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
+	var lines []string
+	var ae *arazzo.InputError
+	if errors.As(err, &ae) {
+		lines = ae.Violations
+	} else {
+		lines = []string{err.Error()}
+	}
+	out := make([]InputViolation, 0, len(lines))
+	for _, line := range lines {
 		v := InputViolation{Message: line}
-		// Lines look like "/scopes/0/value: message" or "(root): message"
-		// depending on the validator; keep the pointer when there is one.
-		if strings.HasPrefix(line, "/") {
-			if i := strings.Index(line, ": "); i > 0 {
-				v.Path, v.Message = line[:i], line[i+2:]
+		if i := strings.Index(line, ": "); i > 0 && !strings.ContainsAny(line[:i], " ") {
+			loc := line[:i]
+			v.Message = line[i+2:]
+			if j := strings.IndexByte(loc, '/'); j >= 0 {
+				v.Path = loc[j:]
+				v.Input = strings.SplitN(v.Path[1:], "/", 2)[0]
 			}
-		}
-		if v.Path != "" {
-			v.Input = strings.SplitN(v.Path[1:], "/", 2)[0]
 		}
 		out = append(out, v)
 	}
 	sortViolations(out)
 	return out
 }
-
-var _ = sort.Strings
