@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -33,21 +34,30 @@ func TestCorpusLoads(t *testing.T) {
 		t.Skip("corpus test skipped in -short mode")
 	}
 	files := corpusFiles(t, "apievangelist/*/openapi/*")
-	loaded, ops, warned := 0, 0, 0
+	var (
+		mu                  sync.Mutex
+		loaded, ops, warned int
+	)
+	t.Cleanup(func() {
+		t.Logf("%d/%d documents loaded, %d operations, %d documents with warnings", loaded, len(files), ops, warned)
+	})
 	for _, f := range files {
-		d, err := Load(context.Background(), f, LoadOptions{})
-		if err != nil {
-			t.Errorf("%v", err)
-			continue
-		}
-		loaded++
-		ops += len(d.Operations())
-		if len(d.Warnings) > 0 {
-			warned++
-		}
-		if len(d.Operations()) == 0 {
-			t.Errorf("%s: no operations", f)
-		}
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			d, err := Load(context.Background(), f, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Operations()) == 0 {
+				t.Errorf("no operations")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			loaded++
+			ops += len(d.Operations())
+			if len(d.Warnings) > 0 {
+				warned++
+			}
+		})
 	}
-	t.Logf("%d/%d documents loaded, %d operations, %d documents with warnings", loaded, len(files), ops, warned)
 }
