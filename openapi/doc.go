@@ -1,20 +1,63 @@
-// Package openapi loads OpenAPI 3.0/3.1 (and, through conversion, Swagger
-// 2.0) descriptions, indexes their operations by operationId and by JSON
-// pointer, models security schemes, and serializes parameters according to
-// the OpenAPI style/explode rules.
+// Package openapi loads OpenAPI 3.0/3.1 (and, through kin-openapi's
+// openapi2conv, Swagger 2.0) descriptions, indexes their operations by
+// operationId and by JSON pointer, models security schemes, and serializes
+// parameters according to the OpenAPI style/explode rules.
 //
-// It owns: loading (files, file: URLs, http(s) URLs with a timeout and a size
-// cap), the operation index, the effective servers/parameters/security of an
-// operation, the security-scheme model, and parameter serialization.
+// It owns: loading (files, file: URLs, http(s) URLs with a timeout and a
+// size cap), the operation index, the effective servers/parameters/security
+// of an operation, the security-scheme model, and parameter serialization.
 //
-// It must not import arazzo, runtime or arazzo/runtime/expr: the Arazzo
-// package reaches it only through the small arazzo.OperationSource interface
-// (HasOperationID, OperationIDs, HasOperationPointer), which *Document
-// satisfies.
+// It must not import arazzo, runtime or expr: the arazzo package reaches it
+// only through the small arazzo.OperationSource interface (HasOperationID,
+// OperationIDs, HasOperationPointer), which *Document satisfies.
 //
-// kin-openapi is used to decode and resolve documents, but its types are kept
-// out of the exported model where that is cheap (schemas are exposed as
-// `any` holding *openapi3.SchemaRef, and the whole *openapi3.T through
-// Document.OpenAPI3), so that a later lazy loader can build the same index
-// without a full kin-openapi load.
+// kin-openapi decodes and resolves documents, but its types stay out of the
+// exported model where that is cheap: schemas are exposed as `any` holding
+// *openapi3.SchemaRef, and the whole *openapi3.T through Document.OpenAPI3.
+// The operation index (Document.Operations, OperationByID, OperationByPointer)
+// is built from the decoded document into plain structs, so a later lazy
+// loader can build the same index without a full kin-openapi load.
+//
+// # Choices where the OpenAPI specification is silent or lenient
+//
+//   - Validation never fails a load. kin-openapi's validation runs with every
+//     problem collected; each becomes a Warning with a JSON pointer where
+//     kin's error chain says where it is. Patterns Go's RE2 cannot compile
+//     (ECMA-262 look-arounds, common in 3.1 documents such as Auth0's) are
+//     warnings like the rest. Examples and schema defaults are not validated
+//     (the bulk of validation time; irrelevant to running a workflow).
+//     LoadOptions.SkipValidation skips validation altogether.
+//   - A dangling local $ref ("#/components/schemas/X" where X does not
+//     exist) is a warning: the reference is replaced by an empty object (an
+//     empty schema accepts anything) marked "x-arazzo-unresolved-ref", and
+//     the document is loaded again. A $ref to a missing file stays an error
+//     naming the file.
+//   - A document fetched over http(s) may not $ref local files (that would
+//     let a remote document read /etc/passwd); it may $ref other URLs.
+//   - A relative location is resolved against LoadOptions.Base, which is the
+//     referring document (e.g. the Arazzo file), so against its directory.
+//   - Without servers, the document has OpenAPI's default server "/". A
+//     relative server URL of a document fetched over http(s) is resolved
+//     against the document's URL; for local files it is kept relative (the
+//     caller must supply a base). Other relative URLs (tokenUrl, Auth0's
+//     "/oauth/token/") are kept as written; ResolveURL resolves them.
+//   - Operations are ordered by path (byte order), then by the order of the
+//     Path Item fields (get, put, post, delete, options, head, patch, trace,
+//     query), then other methods by name. Webhooks are not indexed.
+//   - A duplicate operationId keeps the first operation in that order (and
+//     warns); every operation stays reachable by pointer. OperationByPointer
+//     also accepts a leading '#', percent-encoding as in URI fragments, and
+//     an upper-case method token.
+//   - Effective parameters: path-item parameters overridden by operation
+//     parameters with the same name and location (header names compare
+//     case-insensitively); header parameters named Accept, Content-Type or
+//     Authorization are dropped, as OpenAPI says they SHALL be ignored. Path
+//     parameters are always Required.
+//   - Operation.Security is the operation's requirement when it declares one
+//     (an empty list means no authentication), else the document's.
+//   - The OAuth flow's x- extensions stay on OAuthFlow.Extensions; Auth0
+//     puts x-form-parameters (extra token-request form fields, its
+//     "audience") on the clientCredentials flow: OAuthFlow.FormParameters.
+//
+// Parameter serialization choices are listed in serialize.go.
 package openapi
