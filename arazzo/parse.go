@@ -1161,8 +1161,8 @@ func (l *loader) checkRefs() {
 		case expr.SourceInputs:
 			if props, ok := l.inputProperties(w); ok && !contains(props, e.Name) {
 				d := l.warnf(u.pos, "%s: workflow %q declares no input %q", e, w.WorkflowID, e.Name)
-				if i := strings.IndexByte(e.Name, '.'); i > 0 && contains(props, e.Name[:i]) {
-					d.Hint = "to select inside input " + strconv.Quote(e.Name[:i]) + " write $inputs." + e.Name[:i] + "#/" + strings.ReplaceAll(e.Name[i+1:], ".", "/")
+				if base, ptr, ok := dotPath(e.Name); ok && contains(props, base) {
+					d.Hint = "to select inside input " + strconv.Quote(base) + " write $inputs." + base + "#" + ptr
 				} else {
 					d.Hint = didYouMean(e.Name, props)
 				}
@@ -1209,10 +1209,31 @@ func outputHint(outs []*Output, name, prefix string) string {
 	for i, o := range outs {
 		names[i] = o.Name
 	}
-	if i := strings.IndexByte(name, '.'); i > 0 && contains(names, name[:i]) {
-		return "to select inside output " + strconv.Quote(name[:i]) + " write " + prefix + name[:i] + "#/" + strings.ReplaceAll(name[i+1:], ".", "/")
+	if base, ptr, ok := dotPath(name); ok && contains(names, base) {
+		return "to select inside output " + strconv.Quote(base) + " write " + prefix + base + "#" + ptr
 	}
 	return didYouMean(name, names)
+}
+
+// dotPath splits JavaScript-style navigation ("groups[0].id") into the first
+// name and a JSON pointer ("/0/id").
+func dotPath(name string) (base, ptr string, ok bool) {
+	i := strings.IndexAny(name, ".[")
+	if i <= 0 {
+		return "", "", false
+	}
+	rest := strings.NewReplacer("[", ".", "]", "").Replace(name[i:])
+	var sb strings.Builder
+	for _, tok := range strings.Split(rest, ".") {
+		if tok != "" {
+			sb.WriteString("/")
+			sb.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1"))
+		}
+	}
+	if sb.Len() == 0 {
+		return "", "", false
+	}
+	return name[:i], sb.String(), true
 }
 
 // inputProperties returns the property names the workflow's inputs schema
