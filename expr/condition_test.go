@@ -330,9 +330,14 @@ func TestConditionExplain(t *testing.T) {
 			t.Errorf("Explain(%q) = %q, want %q", tt.cond, got, tt.want)
 		}
 	}
+	// Secrets are not printed.
+	c, _ := ParseCondition("$steps.login.outputs.token == 'x' && $request.header.Authorization != null")
+	if got := c.Explain(v); strings.Contains(got, "abc") || !strings.Contains(got, "$steps.login.outputs.token = <redacted>") {
+		t.Errorf("Explain leaks a secret: %q", got)
+	}
 	long := strings.Repeat("x", 200)
 	v.Inputs["long"] = long
-	c, _ := ParseCondition("$inputs.long == 'a'")
+	c, _ = ParseCondition("$inputs.long == 'a'")
 	if got := c.Explain(v); len(got) > 120 || !strings.HasSuffix(got, "...") {
 		t.Errorf("long values are not shortened: %q", got)
 	}

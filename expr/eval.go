@@ -488,17 +488,21 @@ func (c *Condition) Explain(ctx Context) string {
 		}
 		first = false
 		v, ok := evalPath(n, ctx)
+		desc := "<redacted>"
+		if ok && !sensitiveText(n.text) {
+			desc = Describe(v)
+		}
 		switch {
 		case !ok:
 			b.WriteString(n.text)
 			b.WriteString(" not found")
 		case len(seen) == 1 && len(c.paths) == 1:
 			b.WriteString("got ")
-			b.WriteString(Describe(v))
+			b.WriteString(desc)
 		default:
 			b.WriteString(n.text)
 			b.WriteString(" = ")
-			b.WriteString(Describe(v))
+			b.WriteString(desc)
 		}
 	}
 	return b.String()
@@ -538,4 +542,36 @@ func bigInt(n num) *big.Int {
 		return new(big.Int)
 	}
 	return b
+}
+
+// sensitiveWords mark names whose values must not appear in messages.
+var sensitiveWords = []string{"token", "password", "passwd", "secret", "apikey", "api-key", "api_key", "authorization", "cookie", "credential", "session", "private"}
+
+// Sensitive reports whether an expression names a value that looks like a
+// secret (a token, password, API key, Authorization or Cookie header, ...), by
+// its names alone. Explain prints such values as <redacted>; callers that log
+// values can use it the same way.
+func Sensitive(e *Expression) bool {
+	return sensitiveText(e.String())
+}
+
+func sensitiveText(s string) bool {
+	var buf [256]byte
+	if len(s) > len(buf) {
+		s = s[:len(buf)]
+	}
+	low := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	for _, w := range sensitiveWords {
+		if strings.Contains(string(low), w) {
+			return true
+		}
+	}
+	return false
 }

@@ -343,6 +343,9 @@ func (c *Criterion) Explain(ctx expr.Context) string {
 	if err != nil {
 		return prefix + ": " + err.Error()
 	}
+	if expr.Sensitive(c.context) {
+		return prefix + ": no match (the context value is not shown: it looks like a secret)"
+	}
 	return prefix + ": " + m.explain(v)
 }
 

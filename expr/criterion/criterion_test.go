@@ -17,6 +17,7 @@ func values() *expr.Values {
 		},
 		HasResponseBody: true,
 		ResponseHeaders: map[string]string{"Content-Type": "application/json"},
+		RequestHeaders:  map[string]string{"Authorization": "Bearer s3cr3t"},
 		Inputs: map[string]any{
 			"pattern": "20.", "xml": `<store><book price="5"><title>Go</title></book><book price="15"><title>XPath</title></book></store>`,
 			"status": "ok", "minPrice": 10, "nothing": nil, "notxml": "<a>", "obj": map[string]any{"a": 1},
@@ -233,6 +234,9 @@ func TestExplain(t *testing.T) {
 		{Spec{Context: "$inputs.xml", Condition: "//nope", Type: "xpath"}, "xpath //nope on $inputs.xml: the expression is false"},
 		{Spec{Context: "$inputs.nothing", Condition: "x", Type: "regex"}, "the context value is null"},
 		{Spec{Context: "$inputs.nope", Condition: "x", Type: "regex"}, "$inputs.nope: value not found"},
+		{Spec{Context: "$steps.getPricing.outputs.minPrice", Condition: "^0$", Type: "regex"}, "'10' does not match"},
+		{Spec{Context: "$response.header.Content-Type", Condition: "xml", Type: "regex"}, "'application/json' does not match"},
+		{Spec{Context: "$request.header.authorization", Condition: "^Basic", Type: "regex"}, "not shown: it looks like a secret"},
 	}
 	for _, tt := range tests {
 		c, err := Compile(tt.spec)
