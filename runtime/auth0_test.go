@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -73,7 +74,35 @@ func seedInputs(t testing.TB) map[string]any {
 	return in
 }
 
+var seed struct {
+	once sync.Once
+	plan *Plan
+	err  error
+}
+
+// loadSeed loads and compiles the seed once for all tests (a Plan is
+// immutable and reusable: this is also how embedders use it).
 func loadSeed(t testing.TB) *Plan {
+	t.Helper()
+	seed.once.Do(func() {
+		b, err := Load(context.Background(), seedPath, LoadOptions{})
+		if err != nil {
+			seed.err = err
+			return
+		}
+		if b.Diagnostics.HasErrors() {
+			seed.err = b.Diagnostics.Err()
+			return
+		}
+		seed.plan, seed.err = Compile(b)
+	})
+	if seed.err != nil {
+		t.Fatal(seed.err)
+	}
+	return seed.plan
+}
+
+func loadSeedUncached(t testing.TB) *Plan {
 	t.Helper()
 	b, err := Load(context.Background(), seedPath, LoadOptions{})
 	if err != nil {
