@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -67,8 +68,25 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 	g.stack = append(g.stack, s)
 	defer func() { g.stack = g.stack[:len(g.stack)-1] }()
 	recursive := seen > 0
-	s = merged(s)
+	if len(s.OneOf) > 1 {
+		// oneOf means exactly one: try the alternatives in order and keep
+		// the first value that matches only its own.
+		var first any
+		for i := range s.OneOf {
+			v := g.fromMerged(ref, mergedChoice(s, i), name, depth, idx, recursive)
+			if i == 0 {
+				first = v
+			}
+			if validStrict(ref, v) {
+				return v
+			}
+		}
+		return first
+	}
+	return g.fromMerged(ref, merged(s), name, depth, idx, recursive)
+}
 
+func (g *generator) fromMerged(ref *openapi3.SchemaRef, s *openapi3.Schema, name string, depth, idx int, recursive bool) any {
 	if s.Const != nil {
 		return s.Const
 	}
@@ -80,13 +98,13 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 		return vals[idx%len(vals)]
 	}
 	if !idLike(name) {
-		if s.Default != nil && valid(ref, s.Default, inResponse) {
+		if s.Default != nil && validStrict(ref, s.Default) {
 			return s.Default
 		}
-		if s.Example != nil && valid(ref, s.Example, inResponse) {
+		if s.Example != nil && validStrict(ref, s.Example) {
 			return s.Example
 		}
-		if len(s.Examples) > 0 && valid(ref, s.Examples[0], inResponse) {
+		if len(s.Examples) > 0 && validStrict(ref, s.Examples[0]) {
 			return s.Examples[0]
 		}
 	}
@@ -135,15 +153,31 @@ func minimal(s *openapi3.Schema) any {
 }
 
 func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[string]any {
-	names := make([]string, 0, len(s.Properties))
+	var names, optional []string
 	for name, p := range s.Properties {
-		required := slices.Contains(s.Required, name)
-		if !required && (depth >= optionalDepth || recursive || (p != nil && p.Value != nil && p.Value.WriteOnly)) {
-			continue
+		switch {
+		case slices.Contains(s.Required, name):
+			names = append(names, name)
+		case p != nil && p.Value != nil && p.Value.WriteOnly, unsatisfiable(p):
+		default:
+			optional = append(optional, name)
+		}
+	}
+	slices.Sort(names) // the order the random source is consumed in
+	slices.Sort(optional)
+	limit := len(names) + len(optional)
+	if s.MaxProps != nil {
+		limit = int(*s.MaxProps)
+	}
+	if depth >= optionalDepth || recursive {
+		limit = min(limit, int(s.MinProps)) // optional ones only to reach minProperties
+	}
+	for _, name := range optional {
+		if len(names) >= limit {
+			break
 		}
 		names = append(names, name)
 	}
-	slices.Sort(names) // the order the random source is consumed in
 	out := make(map[string]any, len(names))
 	for _, name := range names {
 		p := s.Properties[name]
@@ -190,6 +224,9 @@ func (g *generator) array(s *openapi3.Schema, name string, depth int) []any {
 	var seen map[string]bool
 	if s.UniqueItems {
 		seen = map[string]bool{}
+	}
+	if unsatisfiable(s.Items) {
+		n = min(n, int(s.MinItems))
 	}
 	item := singular(name)
 	for i := 0; len(out) < n && i < n+4; i++ {
@@ -286,23 +323,27 @@ func (g *generator) number(s *openapi3.Schema) any {
 var baseTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (g *generator) str(s *openapi3.Schema, name string) string {
+	fits := func(v string) bool {
+		n := uint64(utf8.RuneCountInString(v))
+		return n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength) &&
+			(s.Pattern == "" || compilePattern(s.Pattern).match(v))
+	}
 	v := g.format(s.Format, name)
-	if s.Pattern != "" && !compilePattern(s.Pattern).match(v) {
-		if p, ok := genPattern(s.Pattern, g.rng, 0); ok {
-			v = p
-		}
-		if uint64(len(v)) < s.MinLength {
-			if p, ok := genPattern(s.Pattern, g.rng, int(s.MinLength)); ok {
-				v = p
-			}
-		}
+	if fits(v) {
 		return v
 	}
-	n := uint64(len([]rune(v)))
+	if s.Pattern != "" {
+		for _, grow := range []int{0, int(s.MinLength)} {
+			if p, ok := genPattern(s.Pattern, g.rng, grow); ok && fits(p) {
+				return p
+			}
+		}
+	}
+	n := uint64(utf8.RuneCountInString(v))
 	if n < s.MinLength {
 		v += strings.Repeat("x", int(s.MinLength-n))
 	}
-	if s.MaxLength != nil && uint64(len([]rune(v))) > *s.MaxLength {
+	if s.MaxLength != nil && uint64(utf8.RuneCountInString(v)) > *s.MaxLength {
 		v = string([]rune(v)[:*s.MaxLength])
 	}
 	return v

@@ -71,7 +71,7 @@ func genPattern(src string, rng *rand.Rand, grow int) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	if !genRegexp(&b, re.Simplify(), rng, grow, 0) || b.Len() > 4096 {
+	if !genRegexp(&b, re, rng, grow, 0) || b.Len() > 4096 {
 		return "", false
 	}
 	s := b.String()

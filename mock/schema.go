@@ -19,21 +19,32 @@ import (
 // part declares additionalProperties: false, only the properties that part
 // declares survive, so the generated object satisfies every part. Results
 // are cached per schema: they depend only on the (immutable) schema.
-var mergedCache sync.Map // *openapi3.Schema -> *openapi3.Schema
+var mergedCache sync.Map // mergeKey -> *openapi3.Schema
 
-func merged(s *openapi3.Schema) *openapi3.Schema {
+type mergeKey struct {
+	s      *openapi3.Schema
+	choice int
+}
+
+func merged(s *openapi3.Schema) *openapi3.Schema { return mergedChoice(s, 0) }
+
+// mergedChoice is merged with the choice-th alternative of oneOf (the
+// generator tries them in order until one produces a value matching exactly
+// one alternative).
+func mergedChoice(s *openapi3.Schema, choice int) *openapi3.Schema {
 	if len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
 		return s
 	}
-	if v, ok := mergedCache.Load(s); ok {
+	k := mergeKey{s, choice}
+	if v, ok := mergedCache.Load(k); ok {
 		return v.(*openapi3.Schema)
 	}
-	m := mergeParts(s, 0)
-	v, _ := mergedCache.LoadOrStore(s, m)
+	m := mergeParts(s, choice, 0)
+	v, _ := mergedCache.LoadOrStore(k, m)
 	return v.(*openapi3.Schema)
 }
 
-func mergeParts(s *openapi3.Schema, depth int) *openapi3.Schema {
+func mergeParts(s *openapi3.Schema, choice, depth int) *openapi3.Schema {
 	m := *s
 	m.AllOf, m.OneOf, m.AnyOf = nil, nil, nil
 	m.Properties = maps.Clone(s.Properties)
@@ -45,7 +56,7 @@ func mergeParts(s *openapi3.Schema, depth int) *openapi3.Schema {
 	var parts []*openapi3.SchemaRef
 	parts = append(parts, s.AllOf...)
 	if len(s.OneOf) > 0 {
-		parts = append(parts, s.OneOf[0])
+		parts = append(parts, s.OneOf[min(choice, len(s.OneOf)-1)])
 	}
 	if len(s.AnyOf) > 0 {
 		parts = append(parts, s.AnyOf[0])
@@ -56,7 +67,7 @@ func mergeParts(s *openapi3.Schema, depth int) *openapi3.Schema {
 		}
 		sub := p.Value
 		if len(sub.AllOf)+len(sub.OneOf)+len(sub.AnyOf) > 0 {
-			sub = mergeParts(sub, depth+1)
+			sub = mergeParts(sub, 0, depth+1)
 		}
 		if isClosed(sub) {
 			closed = append(closed, sub.Properties)
@@ -78,6 +89,32 @@ func mergeParts(s *openapi3.Schema, depth int) *openapi3.Schema {
 	return &m
 }
 
+// unsatisfiable reports a closed object schema that requires a property it
+// does not declare (a description bug: no value can satisfy it). The
+// generator leaves such optional properties out.
+var unsatCache sync.Map // *openapi3.Schema -> bool
+
+func unsatisfiable(ref *openapi3.SchemaRef) bool {
+	if ref == nil || ref.Value == nil {
+		return false
+	}
+	if v, ok := unsatCache.Load(ref.Value); ok {
+		return v.(bool)
+	}
+	s := merged(ref.Value)
+	bad := false
+	if isClosed(s) && len(s.PatternProperties) == 0 {
+		for _, r := range s.Required {
+			if _, ok := s.Properties[r]; !ok {
+				bad = true
+				break
+			}
+		}
+	}
+	unsatCache.Store(ref.Value, bad)
+	return bad
+}
+
 func isClosed(s *openapi3.Schema) bool {
 	return s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has
 }
@@ -91,8 +128,11 @@ func mergeInto(m, sub *openapi3.Schema) {
 		if m.Properties == nil {
 			m.Properties = openapi3.Schemas{}
 		}
-		if _, ok := m.Properties[name]; !ok {
+		if prev, ok := m.Properties[name]; !ok {
 			m.Properties[name] = p
+		} else if prev != p {
+			// Declared by several parts: all of them apply.
+			m.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{prev, p}}}
 		}
 	}
 	for _, r := range sub.Required {

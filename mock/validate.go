@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -43,7 +46,10 @@ const (
 )
 
 type checker struct {
-	dir      direction
+	dir direction
+	// strict is the generator's self-check: oneOf means exactly one and
+	// the formats formatOK knows are asserted.
+	strict   bool
 	problems []string
 }
 
@@ -60,6 +66,20 @@ func valid(ref *openapi3.SchemaRef, v any, dir direction) bool {
 	c := checker{dir: dir}
 	c.check(ref, v, "", 0)
 	return len(c.problems) == 0
+}
+
+// validStrict is valid with oneOf exclusivity and format assertions, used
+// on generated values.
+func validStrict(ref *openapi3.SchemaRef, v any) bool {
+	c := checker{dir: inResponse, strict: true}
+	c.check(ref, v, "", 0)
+	return len(c.problems) == 0
+}
+
+func (c *checker) sub(ref *openapi3.SchemaRef, v any) bool {
+	x := checker{dir: c.dir, strict: c.strict}
+	x.check(ref, v, "", 0)
+	return len(x.problems) == 0
 }
 
 func (c *checker) check(ref *openapi3.SchemaRef, v any, path string, depth int) {
@@ -115,14 +135,20 @@ func (c *checker) check(ref *openapi3.SchemaRef, v any, path string, depth int) 
 	if len(s.AnyOf) > 0 && !c.anyValid(s.AnyOf, v) {
 		c.addf(path, "value matches none of the anyOf alternatives")
 	}
-	if len(s.OneOf) > 0 && !c.anyValid(s.OneOf, v) {
-		c.addf(path, "value matches none of the oneOf alternatives")
+	if len(s.OneOf) > 0 {
+		if !c.strict {
+			if !c.anyValid(s.OneOf, v) {
+				c.addf(path, "value matches none of the oneOf alternatives")
+			}
+		} else if n := c.countValid(s.OneOf, v); n != 1 {
+			c.addf(path, "value matches %d oneOf alternatives", n)
+		}
 	}
-	if s.Not != nil && s.Not.Value != nil && valid(s.Not, v, c.dir) {
+	if s.Not != nil && s.Not.Value != nil && c.sub(s.Not, v) {
 		c.addf(path, "value matches a schema it must not (not)")
 	}
 	if s.If != nil && s.If.Value != nil {
-		if valid(s.If, v, c.dir) {
+		if c.sub(s.If, v) {
 			c.check(s.Then, v, path, depth+1)
 		} else {
 			c.check(s.Else, v, path, depth+1)
@@ -132,11 +158,21 @@ func (c *checker) check(ref *openapi3.SchemaRef, v any, path string, depth int) 
 
 func (c *checker) anyValid(alts openapi3.SchemaRefs, v any) bool {
 	for _, a := range alts {
-		if valid(a, v, c.dir) {
+		if c.sub(a, v) {
 			return true
 		}
 	}
 	return false
+}
+
+func (c *checker) countValid(alts openapi3.SchemaRefs, v any) int {
+	n := 0
+	for _, a := range alts {
+		if c.sub(a, v) {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *checker) checkString(s *openapi3.Schema, x, path string) {
@@ -151,6 +187,9 @@ func (c *checker) checkString(s *openapi3.Schema, x, path string) {
 	}
 	if s.Pattern != "" && !compilePattern(s.Pattern).match(x) {
 		c.addf(path, "string does not match pattern %s", s.Pattern)
+	}
+	if c.strict && s.Format != "" && !formatOK(s.Format, x) {
+		c.addf(path, "string is not a valid %s", s.Format)
 	}
 }
 
@@ -263,6 +302,40 @@ func (c *checker) checkArray(s *openapi3.Schema, x []any, path string, depth int
 			c.check(s.Items, e, sub, depth+1)
 		}
 	}
+}
+
+// formatOK asserts the formats the generator produces and a judge may know;
+// unknown formats pass.
+func formatOK(format, x string) bool {
+	switch format {
+	case "ipv4":
+		a, err := netip.ParseAddr(x)
+		return err == nil && a.Is4()
+	case "ipv6":
+		a, err := netip.ParseAddr(x)
+		return err == nil && a.Is6() && !strings.Contains(x, "%")
+	case "cidr":
+		p, err := netip.ParsePrefix(x)
+		return err == nil && p.Addr().Is4()
+	case "ipv6_cidr":
+		p, err := netip.ParsePrefix(x)
+		return err == nil && p.Addr().Is6()
+	case "date-time":
+		_, err := time.Parse(time.RFC3339, x)
+		return err == nil
+	case "date":
+		_, err := time.Parse(time.DateOnly, x)
+		return err == nil
+	case "uuid":
+		return len(x) == 36 && x[8] == '-' && x[13] == '-' && x[18] == '-' && x[23] == '-'
+	case "email":
+		at := strings.LastIndexByte(x, '@')
+		return at > 0 && at < len(x)-1
+	case "uri", "url":
+		u, err := url.Parse(x)
+		return err == nil && u.Scheme != ""
+	}
+	return true
 }
 
 func joinPath(path, name string) string {
