@@ -179,7 +179,7 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]
 	deep := strings.Repeat("[", 1000) + strings.Repeat("]", 1000)
 	tests := []struct {
 		name, doc, want string
-		nilDoc         bool
+		nilDoc          bool
 	}{
 		{"alias bomb", bomb, "expands to more than", true},
 		{"too deep", deep, "nested more than", true},
