@@ -2,47 +2,61 @@ package report
 
 import (
 	_ "embed"
-	"errors"
-	"io"
 	"time"
 
-	"github.com/arazzo-run/arazzo/runtime"
+	"github.com/arazzo-run/arazzo/arazzo"
 )
 
-// Schema is the JSON Schema (draft 2020-12) of WriteJSON's output.
+// Schema is the JSON Schema (draft 2020-12) of WriteJSON's output, the
+// file report.schema.json of this package.
 //
 //go:embed report.schema.json
 var Schema []byte
 
-// Meta describes the run beyond what runtime.Result holds.
+// Meta describes the run beyond what runtime.Result holds. Every field is
+// optional.
 type Meta struct {
+	// Tool and Version name the program that ran the workflow ("arazzo"
+	// when Tool is empty).
 	Tool, Version string
 	// Document is the path (or URL) of the Arazzo document.
 	Document string
 	// Inputs are the workflow inputs as given.
 	Inputs map[string]any
-	// SecretInputs names the inputs whose values are masked.
+	// SecretInputs names the inputs whose values are masked (and then
+	// masked wherever else they appear).
 	SecretInputs []string
-	// Started is when the run started.
+	// Started is when the run started; zero means the first attempt's
+	// start.
 	Started time.Time
+	// Steps lists, by workflow id, the workflow's step ids in document
+	// order (see StepsOf). Optional: with it, WriteJUnit orders test cases
+	// as written and reports the steps that never ran as skipped.
+	Steps map[string][]string
 }
 
-// Redactor masks secrets in any string; nil is the identity.
+// Redactor masks secrets in any string (the auth package's
+// (*Authenticator).Redact); nil is the identity.
 type Redactor func(string) string
 
-var errTODO = errors.New("report: not implemented yet")
-
-// WriteJSON writes the JSON run report.
-func WriteJSON(w io.Writer, res *runtime.Result, meta Meta, redact Redactor) error {
-	return errTODO
-}
-
-// WriteHAR writes the run's HTTP exchanges as HAR 1.2.
-func WriteHAR(w io.Writer, res *runtime.Result, meta Meta, redact Redactor) error {
-	return errTODO
-}
-
-// WriteJUnit writes JUnit XML: one testsuite per workflow, one testcase per step.
-func WriteJUnit(w io.Writer, results []*runtime.Result, meta Meta, redact Redactor) error {
-	return errTODO
+// StepsOf returns the step ids of each workflow of doc in document order,
+// for Meta.Steps.
+func StepsOf(doc *arazzo.Document) map[string][]string {
+	if doc == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(doc.Workflows))
+	for _, w := range doc.Workflows {
+		if w == nil {
+			continue
+		}
+		ids := make([]string, 0, len(w.Steps))
+		for _, s := range w.Steps {
+			if s != nil {
+				ids = append(ids, s.StepID)
+			}
+		}
+		out[w.WorkflowID] = ids
+	}
+	return out
 }
