@@ -141,13 +141,13 @@ func describe(out io.Writer, b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Wo
 	}
 	tw.Flush()
 
-	fmt.Fprintln(out, "\ncredentials:")
+	fmt.Fprintln(out, "\ncredentials (any one scheme the operations accept):")
 	report := auth.Scopes(uses)
 	if len(report.Schemes) == 0 {
 		fmt.Fprintln(out, "  (none declared by the operations this workflow calls)")
 	}
 	for _, s := range report.Schemes {
-		fmt.Fprintf(out, "  %s (%s): --auth %s or $%s\n", s.Scheme, s.Kind, s.Flag, s.EnvVar)
+		fmt.Fprintf(out, "  %s (%s): %s or $%s\n", s.Scheme, s.Kind, s.Flag, s.EnvVar)
 		if len(s.Total) > 0 {
 			fmt.Fprintf(out, "    scopes: %s\n", strings.Join(s.Total, " "))
 		}
@@ -271,7 +271,7 @@ needs and their union, with the --auth flag and environment variable a run reads
 					fmt.Fprintln(e.stdout)
 				}
 				fmt.Fprintf(e.stdout, "%s.%s (%s)\n", s.Source, s.Scheme, s.Kind)
-				fmt.Fprintf(e.stdout, "  credential: --auth %s  or  %s\n", s.Flag, s.EnvVar)
+				fmt.Fprintf(e.stdout, "  credential: %s  or  %s\n", s.Flag, s.EnvVar)
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 				for _, st := range s.PerStep {
 					fmt.Fprintf(tw, "  %s\t%s\n", st.StepID, orNone(strings.Join(st.Scopes, " ")))

@@ -6,11 +6,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/arazzo-run/arazzo/auth/auth0sim"
 )
 
 // fakeAPIs are the local servers scripts can start with `serve NAME`.
 var fakeAPIs = map[string]func() http.Handler{
-	"pets": newPetStore,
+	"pets":  newPetStore,
+	"auth0": func() http.Handler { return auth0sim.New() },
 }
 
 // petStore is a tiny stateful API for the run scripts (testdata/script/pets.yaml

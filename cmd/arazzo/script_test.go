@@ -2,14 +2,20 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/arazzo-run/arazzo/auth/auth0sim"
 )
 
 // -update rewrites the golden files inside the txtar scripts (cmp stdout
@@ -43,6 +49,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"serve":   cmdServe,
 			"httpget": cmdHTTPGet,
+			"auth0":   cmdAuth0,
 		},
 	})
 }
@@ -59,9 +66,54 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("serve: no fake API %q", args[0])
 	}
-	srv := httptest.NewServer(h())
+	handler := h()
+	srv := httptest.NewServer(handler)
 	ts.Defer(srv.Close)
 	ts.Setenv(upperName(args[0])+"_URL", srv.URL)
+	servedMu.Lock()
+	served[ts.Getenv("WORK")+" "+args[0]] = handler
+	servedMu.Unlock()
+}
+
+// served remembers the handlers `serve` started, by script and name, so
+// other commands can ask them what they saw.
+var (
+	servedMu sync.Mutex
+	served   = map[string]http.Handler{}
+)
+
+// cmdAuth0 inspects the Auth0 simulator a script started with `serve auth0`:
+//
+//	auth0 token-requests       prints one line per token request: its scopes, sorted
+//	auth0 issue-token SCOPE... sets $AUTH0_TOKEN to a valid bearer token with those scopes
+//	auth0 clients              prints the names of the clients created
+func cmdAuth0(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: auth0 token-requests | issue-token SCOPE... | clients")
+	}
+	servedMu.Lock()
+	h := served[ts.Getenv("WORK")+" auth0"]
+	servedMu.Unlock()
+	sim, ok := h.(*auth0sim.Sim)
+	if !ok {
+		ts.Fatalf("auth0: run 'serve auth0' first")
+	}
+	switch args[0] {
+	case "token-requests":
+		for _, tr := range sim.TokenRequests() {
+			scopes := strings.Fields(tr.Scope)
+			sort.Strings(scopes)
+			fmt.Fprintln(ts.Stdout(), strings.Join(scopes, " "))
+		}
+	case "issue-token":
+		ts.Setenv("AUTH0_TOKEN", sim.IssueToken(args[1:]...))
+	case "clients":
+		for _, c := range sim.Clients() {
+			fmt.Fprintln(ts.Stdout(), c["name"])
+		}
+	default:
+		ts.Fatalf("auth0: unknown subcommand %q", args[0])
+	}
 }
 
 func upperName(s string) string {
