@@ -120,7 +120,7 @@ func selectWorkflows(doc *arazzo.Document, id string) ([]*arazzo.Workflow, error
 	if id == "" {
 		return all, nil
 	}
-	root := doc.Workflow(id)
+	root := findWorkflow(doc, id)
 	if root == nil {
 		return nil, fmt.Errorf("graph: the document has no workflow %q (it has: %s)", id, workflowIDs(doc))
 	}
@@ -219,7 +219,18 @@ func localWorkflow(doc *arazzo.Document, ref arazzo.WorkflowRef) *arazzo.Workflo
 	if ref.Source != "" || ref.WorkflowID == "" {
 		return nil
 	}
-	return doc.Workflow(ref.WorkflowID)
+	return findWorkflow(doc, ref.WorkflowID)
+}
+
+// findWorkflow is doc.Workflow, safe with nil entries (a hand-built or
+// partly loaded document).
+func findWorkflow(doc *arazzo.Document, id string) *arazzo.Workflow {
+	for _, wf := range doc.Workflows {
+		if wf != nil && wf.WorkflowID == id {
+			return wf
+		}
+	}
+	return nil
 }
 
 // newID returns a node id made of [A-Za-z0-9_] from prefix and name, unique
@@ -350,8 +361,11 @@ func (b *builder) workflowNode(ref arazzo.WorkflowRef) string {
 // stepNode is the node of the step named id in wf, or a "not found" node in
 // wf's cluster.
 func (b *builder) stepNode(wf *arazzo.Workflow, wn *wfNodes, id string) string {
-	if i := wf.StepIndex(id); i >= 0 && wn.steps[i] != "" {
-		return wn.steps[i]
+	// Not wf.StepIndex: it would crash on a nil step.
+	for i, s := range wf.Steps {
+		if s != nil && s.StepID == id {
+			return wn.steps[i]
+		}
 	}
 	if nid, ok := wn.missing[id]; ok {
 		return nid

@@ -27,15 +27,17 @@ func writeMermaid(buf *bytes.Buffer, ch *chart) {
 	for _, e := range ch.edges {
 		mermaidEdge(buf, "  ", e)
 	}
-	// Colour the start and end nodes, and mark missing references.
-	buf.WriteString("  classDef start fill:#e8f0fe,stroke:#1a73e8\n")
-	buf.WriteString("  classDef success fill:#e6f4ea,stroke:#137333\n")
-	buf.WriteString("  classDef failure fill:#fce8e6,stroke:#c5221f\n")
-	buf.WriteString("  classDef missing stroke:#c5221f,stroke-dasharray:4 3\n")
+	// Colour the start and end nodes, and mark missing references; a class
+	// is defined only when some node uses it.
 	classes := []struct {
-		name string
-		kind nodeKind
-	}{{"start", nodeStart}, {"success", nodeEndSuccess}, {"failure", nodeEndFailure}, {"missing", nodeMissing}}
+		name, style string
+		kind        nodeKind
+	}{
+		{"start", "fill:#e8f0fe,stroke:#1a73e8", nodeStart},
+		{"success", "fill:#e6f4ea,stroke:#137333", nodeEndSuccess},
+		{"failure", "fill:#fce8e6,stroke:#c5221f", nodeEndFailure},
+		{"missing", "stroke:#c5221f,stroke-dasharray:4 3", nodeMissing},
+	}
 	for _, c := range classes {
 		var ids []string
 		for _, n := range ch.nodes {
@@ -51,6 +53,7 @@ func writeMermaid(buf *bytes.Buffer, ch *chart) {
 			}
 		}
 		if len(ids) > 0 {
+			buf.WriteString("  classDef " + c.name + " " + c.style + "\n")
 			buf.WriteString("  class " + strings.Join(ids, ",") + " " + c.name + "\n")
 		}
 	}
