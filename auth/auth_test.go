@@ -432,7 +432,9 @@ func TestRelativeTokenURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_ = tc.wantPath // the server answers only on the expected paths
+			if len(ts.paths) != 1 || ts.paths[0] != tc.wantPath {
+				t.Errorf("token request paths %q, want %q", ts.paths, tc.wantPath)
+			}
 		})
 	}
 }

@@ -53,6 +53,7 @@ type tokenServer struct {
 	*httptest.Server
 	mu       sync.Mutex
 	forms    []map[string][]string
+	paths    []string
 	basic    []bool
 	disc     int
 	ttl      int
@@ -78,6 +79,7 @@ func newTokenServer(t *testing.T) *tokenServer {
 		}
 		_ = r.ParseForm()
 		ts.forms = append(ts.forms, r.PostForm)
+		ts.paths = append(ts.paths, r.URL.Path)
 		_, _, isBasic := r.BasicAuth()
 		ts.basic = append(ts.basic, isBasic)
 		if ts.fail != nil && ts.fail(w) {

@@ -69,12 +69,12 @@ func (e *TokenError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
-	switch e.Code {
-	case "invalid_client":
+	switch {
+	case e.Code == "invalid_client" || e.StatusCode == http.StatusUnauthorized:
 		b.WriteString(" (check the client id and secret)")
-	case "access_denied", "unauthorized_client":
+	case e.Code == "access_denied" || e.Code == "unauthorized_client":
 		b.WriteString(" (the client is not allowed this grant, audience or these scopes; Auth0: authorize the application for the API and grant it the scopes: " + strings.Join(e.Scopes, " ") + ")")
-	case "invalid_scope":
+	case e.Code == "invalid_scope":
 		b.WriteString(" (requested scopes: " + strings.Join(e.Scopes, " ") + ")")
 	}
 	return b.String()
@@ -288,16 +288,22 @@ func (a *Authenticator) post(ctx context.Context, tokenURL string, form url.Valu
 	return r, nil
 }
 
-// basicRejected reports whether the token endpoint refused HTTP Basic
-// client authentication, so the client should be sent in the form: 401 (or
-// 400) with error invalid_client, or 400 invalid_request (some servers only
-// read the form and complain about a missing client_id).
+// basicRejected reports whether the token endpoint may have refused HTTP
+// Basic client authentication, so that the client is sent in the form
+// instead: any 401 (Auth0 answers a client configured for
+// client_secret_post, or a wrong secret, with 401 access_denied
+// "Unauthorized"), or a 400 invalid_client, invalid_request or
+// unauthorized_client (servers that only read the form complain about a
+// missing client_id). A wrong secret thus costs one extra request.
 func basicRejected(r *postResult) bool {
 	switch r.status {
 	case http.StatusUnauthorized:
-		return r.body.Error == "" || r.body.Error == "invalid_client"
+		return true
 	case http.StatusBadRequest:
-		return r.body.Error == "invalid_client" || r.body.Error == "invalid_request"
+		switch r.body.Error {
+		case "invalid_client", "invalid_request", "unauthorized_client":
+			return true
+		}
 	}
 	return false
 }
