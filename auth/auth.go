@@ -119,10 +119,9 @@ func (a *Authenticator) GoString() string { return a.String() }
 // a "did you mean"), an unknown source, a malformed value (basic or client
 // credentials without ':', control characters), or a scheme kind this
 // package cannot apply (mutualTLS, http schemes other than bearer and
-// basic, oauth2 without a clientCredentials flow). A later credential for
-// the same SOURCE.SCHEME replaces an earlier one, so pass environment
-// credentials before flags; a source-qualified credential wins over an
-// unqualified one.
+// basic, oauth2 without a clientCredentials flow). The first credential for
+// a SOURCE.SCHEME wins, so pass flags before FromEnv's credentials; a
+// source-qualified credential wins over an unqualified one.
 func New(creds []Credential, uses []Use, opts Options) (*Authenticator, error) {
 	a := &Authenticator{
 		opts:          opts,
@@ -162,18 +161,24 @@ func New(creds []Credential, uses []Use, opts Options) (*Authenticator, error) {
 	}
 
 	var errs []error
+	var values []string // every value, losers included: all are secrets
 	for _, c := range creds {
 		c = a.normalize(c)
 		if err := a.check(c, sources); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		a.creds[credKey{c.Source, c.Scheme}] = c.Value
+		// The first credential for a name wins: the CLI passes its flags
+		// before the environment, so a flag overrides a variable.
+		values = append(values, c.Value)
+		if _, dup := a.creds[credKey{c.Source, c.Scheme}]; !dup {
+			a.creds[credKey{c.Source, c.Scheme}] = c.Value
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	for _, v := range a.creds {
+	for _, v := range values {
 		a.addSecretLocked(v)
 		if user, pass, ok := strings.Cut(v, ":"); ok {
 			a.addSecretPartLocked(pass)

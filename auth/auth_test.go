@@ -685,7 +685,8 @@ func TestNewErrors(t *testing.T) {
 func TestSourceQualifiedCredentialWins(t *testing.T) {
 	d1, d2 := testDoc("http://one.test"), testDoc("http://two.test")
 	op := testOp("op", openapi.SecurityRequirement{"bearer": {}})
-	a := mustNew(t, []Credential{{Source: "two", Scheme: "bearer", Value: "t2"}, {Scheme: "bearer", Value: "any"}},
+	a := mustNew(t, []Credential{{Source: "two", Scheme: "bearer", Value: "t2"}, {Scheme: "bearer", Value: "any"},
+		{Scheme: "bearer", Value: "from-env"}, {Source: "two", Scheme: "bearer", Value: "from-env"}},
 		[]Use{{Source: "one", Op: op, Doc: d1}, {Source: "two", Op: op, Doc: d2}}, Options{})
 	for src, want := range map[string]string{"one": "Bearer any", "two": "Bearer t2"} {
 		req := newReq(t, "http://"+src+".test/op")
@@ -697,6 +698,6 @@ func TestSourceQualifiedCredentialWins(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
-		noSecret(t, f, fmt.Sprintf(f, a), "t2", "any")
+		noSecret(t, f, fmt.Sprintf(f, a), "t2", "any", "from-env")
 	}
 }

@@ -22,8 +22,10 @@
 // other than A-Z and 0-9 as '_' (SOURCE.SCHEME gives ARAZZO_AUTH_SOURCE_SCHEME).
 // Values: bearer → the token; basic → user:password; apiKey → the key;
 // oauth2 (clientCredentials flow) and openIdConnect → client_id:client_secret.
-// A source-qualified credential wins over an unqualified one; a later one
-// replaces an earlier one for the same name (pass the environment first).
+// A source-qualified credential wins over an unqualified one; for the same
+// name the first one given wins (pass flags before the environment, so
+// that a flag overrides a variable; every credential is checked even when
+// it loses).
 // An oauth2 scheme with only interactive flows (authorizationCode,
 // implicit, password) is refused by New: a runner cannot complete them.
 //

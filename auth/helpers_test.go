@@ -63,7 +63,7 @@ type tokenServer struct {
 	n        int
 }
 
-func newTokenServer(t *testing.T) *tokenServer {
+func newTokenServer(t testing.TB) *tokenServer {
 	ts := &tokenServer{ttl: 3600}
 	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ts.mu.Lock()
