@@ -386,6 +386,14 @@ workflows:
 			},
 		},
 		{
+			name: "workflow parameter without in",
+			doc: head + `      - {stepId: a, operationId: x, successCriteria: [{condition: $statusCode == 200}]}
+    parameters:
+      - {name: tenant, value: acme}
+`,
+			want: []string{`10:9: warning: workflow parameter "tenant" has no "in", but the workflow calls operations, which need it`},
+		},
+		{
 			name: "qualified operationId",
 			doc: head + `      - stepId: a
         operationId: $sourceDescriptions.apis.getPet

@@ -308,6 +308,7 @@ func (l *loader) workflow(t *tnode) *Workflow {
 	for i, st := range stepTrees {
 		l.step(st, w, i)
 	}
+	l.workflowParamsIn(w)
 	w.SuccessActions = l.actions(t, "successActions", SuccessAction, w, -1)
 	w.FailureActions = l.actions(t, "failureActions", FailureAction, w, -1)
 	w.Outputs = l.outputs(t, w, -1)
@@ -1347,4 +1348,22 @@ func (l *loader) expressionType(t *tnode) bool {
 		ok = false
 	}
 	return ok
+}
+
+// workflowParamsIn warns about workflow-level parameters without "in" when
+// the workflow has steps that call operations: they are passed to every
+// step, and an operation needs to know where each parameter goes.
+func (l *loader) workflowParamsIn(w *Workflow) {
+	ops := false
+	for _, s := range w.Steps {
+		ops = ops || s.Target.Kind == TargetOperationID || s.Target.Kind == TargetOperationPath
+	}
+	if !ops {
+		return
+	}
+	for _, p := range w.Parameters {
+		if p.In == InNone {
+			l.warnf(p.Pos, "workflow parameter %q has no \"in\", but the workflow calls operations, which need it", p.Name).Hint = "add in: path, query, header or cookie"
+		}
+	}
 }
