@@ -162,7 +162,7 @@ func buildJSON(res *runtime.Result, meta Meta, m *masker) *jsonReport {
 		Error:         jsonErr(res, m),
 		Started:       timeString(runStart(res, meta)),
 		DurationMs:    ms(res.Duration),
-		Inputs:        m.values(meta.Inputs, meta.secretSet()),
+		Inputs:        m.inputs(meta.Inputs, meta.secretSet()),
 		Steps:         make([]jsonStep, 0, len(res.Steps)),
 		Outputs:       m.values(res.Outputs, nil),
 	}

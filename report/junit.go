@@ -62,10 +62,10 @@ type (
 	junitFailure struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
-		Text    string `xml:",chardata"`
+		Text    string `xml:",innerxml"`
 	}
 	junitChardata struct {
-		Text string `xml:",chardata"`
+		Text string `xml:",innerxml"`
 	}
 )
 
@@ -199,13 +199,13 @@ func junitSuiteOf(res *runtime.Result, meta Meta, m *masker) junitSuite {
 			Classname: res.WorkflowID,
 			Name:      "(workflow)",
 			Time:      seconds(res.Duration),
-			Error:     &junitFailure{Message: oneLine(msg), Type: typ, Text: msg},
+			Error:     &junitFailure{Message: oneLine(msg), Type: typ, Text: escapeXML(msg)},
 		})
 		suite.Errors++
 	}
 	suite.Tests = len(suite.Cases)
 	if out := junitSuiteOut(res, m); out != "" {
-		suite.SystemOut = &junitChardata{Text: out}
+		suite.SystemOut = &junitChardata{Text: escapeXML(out)}
 	}
 	return suite
 }
@@ -233,7 +233,7 @@ func junitFill(c *junitCase, attempts []*runtime.StepRun, m *masker) {
 		describeAttempt(&out, s, m)
 	}
 	c.Time = seconds(total)
-	c.SystemOut = &junitChardata{Text: out.String()}
+	c.SystemOut = &junitChardata{Text: escapeXML(out.String())}
 
 	last := attempts[len(attempts)-1]
 	if last.Success {
@@ -243,7 +243,7 @@ func junitFill(c *junitCase, attempts []*runtime.StepRun, m *masker) {
 		return // the failure action handled it; system-out says so
 	}
 	reason := m.str(last.Reason())
-	f := &junitFailure{Message: oneLine(reason), Text: failureText(last, reason, m)}
+	f := &junitFailure{Message: oneLine(reason), Text: escapeXML(failureText(last, reason, m))}
 	hasFailed := false
 	for _, cr := range last.Criteria {
 		if !cr.Passed {
@@ -274,12 +274,14 @@ func failureText(s *runtime.StepRun, reason string, m *masker) string {
 	var b strings.Builder
 	b.WriteString(reason)
 	b.WriteByte('\n')
+	said := map[string]bool{reason: true}
 	for _, c := range s.Criteria {
-		if !c.Passed {
-			fmt.Fprintf(&b, "failed: %s\n", m.str(c.String()))
+		if cs := m.str(c.String()); !c.Passed && !said[cs] {
+			said[cs] = true
+			fmt.Fprintf(&b, "failed: %s\n", cs)
 		}
 	}
-	if err := m.errString(s.Err); err != "" && err != reason {
+	if err := m.errString(s.Err); err != "" && !said[err] {
 		fmt.Fprintf(&b, "error: %s\n", err)
 	}
 	if r := s.Request; r != nil {
@@ -317,14 +319,17 @@ func describeAttempt(b *strings.Builder, s *runtime.StepRun, m *masker) {
 	} else if s.CalledWorkflow != "" {
 		fmt.Fprintf(b, "  workflow %s\n", s.CalledWorkflow)
 	}
+	said := map[string]bool{}
 	for _, c := range s.Criteria {
 		mark := "pass"
 		if !c.Passed {
 			mark = "FAIL"
 		}
-		fmt.Fprintf(b, "  [%s] %s\n", mark, m.str(c.String()))
+		cs := m.str(c.String())
+		said[cs] = true
+		fmt.Fprintf(b, "  [%s] %s\n", mark, cs)
 	}
-	if err := m.errString(s.Err); err != "" {
+	if err := m.errString(s.Err); err != "" && !said[err] {
 		fmt.Fprintf(b, "  error: %s\n", err)
 	}
 	if a := s.Action; a != nil {
@@ -353,7 +358,7 @@ func junitProperties(res *runtime.Result, meta Meta, m *masker) *junitProps {
 	add("version", meta.Version)
 	add("document", m.str(meta.Document))
 	add("verdict", verdict(res.Success))
-	inputs := m.values(meta.Inputs, meta.secretSet())
+	inputs := m.inputs(meta.Inputs, meta.secretSet())
 	names := make([]string, 0, len(inputs))
 	for n := range inputs {
 		names = append(names, n)
@@ -399,4 +404,35 @@ func oneLine(s string) string {
 // seconds formats d for JUnit time attributes.
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+// xmlText is text already escaped for XML element content.
+type xmlText = string
+
+// escapeXML escapes text for element content like encoding/xml does, but
+// keeps newlines and tabs as they are (encoding/xml writes them as &#xA;,
+// which CI pages then show verbatim). Characters XML 1.0 cannot carry
+// (most control characters) become U+FFFD.
+func escapeXML(s string) xmlText {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0xFFFE || r == 0xFFFF || (r >= 0xD800 && r <= 0xDFFF):
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return xmlText(b.String())
 }

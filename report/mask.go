@@ -203,8 +203,12 @@ func (m *masker) learnHeaders(h http.Header) {
 			v = strings.TrimSpace(v)
 			switch c {
 			case "Authorization", "Proxy-Authorization":
-				m.learn(v)
-				if _, cred, ok := strings.Cut(v, " "); ok {
+				// The credential after the scheme word; the whole value
+				// when there is no scheme.
+				_, cred, ok := strings.Cut(v, " ")
+				if !ok {
+					m.learn(v)
+				} else {
 					cred = strings.TrimSpace(cred)
 					m.learn(cred)
 					// Basic credentials: learn the password too.
@@ -430,13 +434,50 @@ func (m *masker) value(v any, secret bool) any {
 	return m.value(d, secret)
 }
 
-// values masks a map of named values (inputs, outputs); nil stays empty.
+// values masks a map of named values (outputs); nil becomes empty.
 func (m *masker) values(v map[string]any, secretNames map[string]bool) map[string]any {
 	out := make(map[string]any, len(v))
 	for k, e := range v {
 		out[m.str(k)] = m.value(e, secretNames[k] || secretField(k))
 	}
 	return out
+}
+
+// inputs masks the workflow inputs: secret inputs and secret fields whole,
+// and any other string a mask would change whole too (an input is one
+// value; half of a secret shows too much).
+func (m *masker) inputs(v map[string]any, secretNames map[string]bool) map[string]any {
+	out := make(map[string]any, len(v))
+	for k, e := range v {
+		out[m.str(k)] = m.wholeValue(m.value(e, secretNames[k] || secretField(k)), e)
+	}
+	return out
+}
+
+// wholeValue replaces each string of masked that differs from the same
+// place in orig by Mask.
+func (m *masker) wholeValue(masked, orig any) any {
+	switch mv := masked.(type) {
+	case string:
+		if o, ok := orig.(string); !ok || o != mv {
+			return Mask
+		}
+	case map[string]any:
+		om, _ := orig.(map[string]any)
+		for k, e := range mv {
+			mv[k] = m.wholeValue(e, om[k])
+		}
+	case []any:
+		ol, _ := orig.([]any)
+		for i, e := range mv {
+			var o any
+			if i < len(ol) {
+				o = ol[i]
+			}
+			mv[i] = m.wholeValue(e, o)
+		}
+	}
+	return masked
 }
 
 // decodeJSON decodes exactly one JSON value, numbers as json.Number.
