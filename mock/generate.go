@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -90,32 +91,17 @@ func (g *generator) fromMerged(ref *openapi3.SchemaRef, s *openapi3.Schema, name
 	if s.Const != nil {
 		return s.Const
 	}
+	info := infoOf(ref, s)
+	if len(info.enum) > 0 {
+		return info.enum[idx%len(info.enum)]
+	}
 	if len(s.Enum) > 0 {
-		vals := slices.DeleteFunc(slices.Clone(s.Enum), func(v any) bool { return v == nil })
-		if len(vals) == 0 {
-			return nil
-		}
-		return vals[idx%len(vals)]
+		return nil // only null is allowed
 	}
-	if !idLike(name) {
-		if s.Default != nil && validStrict(ref, s.Default) {
-			return s.Default
-		}
-		if s.Example != nil && validStrict(ref, s.Example) {
-			return s.Example
-		}
-		if len(s.Examples) > 0 && validStrict(ref, s.Examples[0]) {
-			return s.Examples[0]
-		}
+	if info.hasPreset && !idLike(name) {
+		return info.preset
 	}
-	typ := ""
-	for _, t := range schemaTypes(s) {
-		if t != "null" {
-			typ = t
-			break
-		}
-	}
-	switch typ {
+	switch info.typ {
 	case "object":
 		return g.object(s, depth, recursive)
 	case "array":
@@ -152,19 +138,57 @@ func minimal(s *openapi3.Schema) any {
 	return ""
 }
 
-func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[string]any {
-	var names, optional []string
+// schemaInfo is what the generator derives from a (merged) schema, computed
+// once per schema: it depends only on the immutable schema.
+type schemaInfo struct {
+	typ       string // first non-null type, "" when untyped
+	enum      []any  // enum without null
+	preset    any    // default, else example, else examples[0], when valid
+	hasPreset bool
+	required  []string // declared and required, sorted
+	optional  []string // other properties worth generating, sorted
+}
+
+var infoCache sync.Map // *openapi3.Schema -> *schemaInfo
+
+func infoOf(ref *openapi3.SchemaRef, s *openapi3.Schema) *schemaInfo {
+	if v, ok := infoCache.Load(s); ok {
+		return v.(*schemaInfo)
+	}
+	info := &schemaInfo{}
+	for _, t := range schemaTypes(s) {
+		if t != "null" {
+			info.typ = t
+			break
+		}
+	}
+	info.enum = slices.DeleteFunc(slices.Clone(s.Enum), func(v any) bool { return v == nil })
+	for _, v := range append([]any{s.Default, s.Example}, s.Examples...) {
+		if v != nil && validStrict(ref, v) {
+			info.preset, info.hasPreset = v, true
+			break
+		}
+	}
 	for name, p := range s.Properties {
 		switch {
 		case slices.Contains(s.Required, name):
-			names = append(names, name)
+			info.required = append(info.required, name)
 		case p != nil && p.Value != nil && p.Value.WriteOnly, unsatisfiable(p):
 		default:
-			optional = append(optional, name)
+			info.optional = append(info.optional, name)
 		}
 	}
-	slices.Sort(names) // the order the random source is consumed in
-	slices.Sort(optional)
+	slices.Sort(info.required) // the order the random source is consumed in
+	slices.Sort(info.optional)
+	v, _ := infoCache.LoadOrStore(s, info)
+	return v.(*schemaInfo)
+}
+
+func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[string]any {
+	info := infoOf(&openapi3.SchemaRef{Value: s}, s)
+	optional := info.optional
+	names := make([]string, len(info.required), len(info.required)+len(optional))
+	copy(names, info.required)
 	limit := len(names) + len(optional)
 	if s.MaxProps != nil {
 		limit = int(*s.MaxProps)

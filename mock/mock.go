@@ -168,7 +168,13 @@ func (m *Mock) handle(r *http.Request) result {
 	method := strings.ToUpper(r.Method)
 	path := r.URL.EscapedPath()
 	params := map[string]string{}
-	n, template := m.route(path, method, params)
+	n, _ := m.route(path, method, params)
+	if n == nil && method == http.MethodHead {
+		// HEAD is answered like GET (ServeHTTP drops the body).
+		if n, _ = m.route(path, http.MethodGet, params); n != nil {
+			method = http.MethodGet
+		}
+	}
 	if n == nil {
 		if any, _ := m.route(path, "", nil); any != nil {
 			allowed := slices.Sorted(mapKeys(any.ops))
@@ -183,7 +189,6 @@ func (m *Mock) handle(r *http.Request) result {
 		}
 		return problem(http.StatusNotFound, msg, nil)
 	}
-	_ = template
 	op := n.ops[method]
 	c := m.compile(op)
 
@@ -471,9 +476,9 @@ func encodeBody(ms *mediaSpec, g *generator, h http.Header) ([]byte, http.Header
 	case ms.hasExample:
 		v = echoOnto(ms.example, ms.schema, g.echo)
 	case ms.schema != nil:
-		v = g.value(ms.schema, "", 0, 0)
-	default:
-		v = nil
+		// The generator echoes into objects it builds; a schema-level
+		// default or example it returns as is gets the echo here.
+		v = echoOnto(g.value(ms.schema, "", 0, 0), ms.schema, g.echo)
 	}
 	ct := ms.typ
 	if strings.Contains(ct, "*") {

@@ -89,6 +89,7 @@ func TestRouting(t *testing.T) {
 		{"unknown path", req{method: "GET", path: "/owners"}, 404, "", "no operation matches GET /owners"},
 		{"unknown path under base", req{method: "GET", path: "/v1/owners/1"}, 404, "", "GET /v1/owners/1"},
 		{"method not allowed", req{method: "PUT", path: "/pets/42"}, 405, "", "method PUT is not allowed on /pets/42 (allowed: DELETE, GET)"},
+		{"HEAD answered like GET", req{method: "HEAD", path: "/pets/42"}, 200, "getPet", ""},
 		{"escaped segment", req{method: "GET", path: "/pets/%34%32"}, 200, "getPet", ""},
 	}
 	for _, tc := range tests {
@@ -235,6 +236,16 @@ func TestBodies(t *testing.T) {
 			}
 			if err := json.Unmarshal([]byte(body), &p); err != nil || p.Status < 400 || p.Status > 599 || p.Title == "" {
 				t.Errorf("problem %+v (%v)", p, err)
+			}
+		}},
+		{"JSON preferred", req{method: "GET", path: "/pets/1"}, 200, "application/json", func(t *testing.T, body string, _ http.Header) {
+			if !strings.HasPrefix(body, "{") {
+				t.Errorf("body %q", body)
+			}
+		}},
+		{"Accept chooses the media type", req{method: "GET", path: "/pets/1", header: map[string]string{"Accept": "text/html, text/*;q=0.9"}}, 200, "text/plain", func(t *testing.T, body string, _ http.Header) {
+			if body != "Rex the pet" {
+				t.Errorf("body %q", body)
 			}
 		}},
 		{"no content", req{method: "DELETE", path: "/pets/1"}, 204, "", func(t *testing.T, body string, _ http.Header) {
