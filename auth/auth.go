@@ -26,6 +26,11 @@ type Credential struct {
 	// (http basic), a key (apiKey) or client_id:client_secret (oauth2
 	// clientCredentials, openIdConnect).
 	Value string
+	// Env is the environment variable the credential came from (FromEnv),
+	// "" for a flag. Errors name it; and New ignores, instead of refusing,
+	// an environment credential for a scheme the workflow's sources do not
+	// declare (the variable may serve another workflow).
+	Env string
 }
 
 // Use is one operation a workflow will call.
@@ -165,6 +170,10 @@ func New(creds []Credential, uses []Use, opts Options) (*Authenticator, error) {
 	for _, c := range creds {
 		c = a.normalize(c)
 		if err := a.check(c, sources); err != nil {
+			var u *unknownError
+			if c.Env != "" && errors.As(err, &u) {
+				continue
+			}
 			errs = append(errs, err)
 			continue
 		}
@@ -244,15 +253,15 @@ func (a *Authenticator) check(c Credential, sources []string) error {
 		return errors.New("auth: a credential has no scheme name")
 	}
 	if c.Value == "" {
-		return fmt.Errorf("auth: credential %s: the value is empty", c.name())
+		return fmt.Errorf("auth: credential %s: the value is empty", c.label())
 	}
 	if strings.ContainsAny(c.Value, "\r\n\x00") {
-		return fmt.Errorf("auth: credential %s: the value contains a line break or NUL (a stray newline from a file?)", c.name())
+		return fmt.Errorf("auth: credential %s: the value contains a line break or NUL (a stray newline from a file?)", c.label())
 	}
 	if c.Source != "" {
 		if _, ok := a.docs[c.Source]; !ok {
-			return fmt.Errorf("auth: credential %s: no source description %q is used by this workflow%s",
-				c.name(), c.Source, didYouMean(c.Source, sources))
+			return &unknownError{fmt.Sprintf("auth: credential %s: no source description %q is used by this workflow%s",
+				c.label(), c.Source, didYouMean(c.Source, sources))}
 		}
 	}
 	found := false
@@ -282,8 +291,8 @@ func (a *Authenticator) check(c Credential, sources []string) error {
 		if len(all) == 0 {
 			where += " (no security schemes are declared)"
 		}
-		return fmt.Errorf("auth: credential %s: unknown security scheme %q: %s%s",
-			c.name(), c.Scheme, where, didYouMean(c.Scheme, all))
+		return &unknownError{fmt.Sprintf("auth: credential %s: unknown security scheme %q: %s%s",
+			c.label(), c.Scheme, where, didYouMean(c.Scheme, all))}
 	}
 	return nil
 }
@@ -296,42 +305,42 @@ func checkValue(c Credential, s *openapi.SecurityScheme) error {
 			return nil
 		case "basic":
 			if !strings.Contains(c.Value, ":") {
-				return fmt.Errorf("auth: credential %s: http basic wants USER:PASSWORD (no ':' found)", c.name())
+				return fmt.Errorf("auth: credential %s: http basic wants USER:PASSWORD (no ':' found)", c.label())
 			}
 			return nil
 		}
-		return fmt.Errorf("auth: credential %s: http scheme %q is not supported (bearer and basic are)", c.name(), s.Scheme)
+		return fmt.Errorf("auth: credential %s: http scheme %q is not supported (bearer and basic are)", c.label(), s.Scheme)
 	case "apiKey":
 		switch strings.ToLower(s.In) {
 		case "header", "query", "cookie":
 		default:
-			return fmt.Errorf("auth: credential %s: apiKey in %q is not supported (header, query, cookie are)", c.name(), s.In)
+			return fmt.Errorf("auth: credential %s: apiKey in %q is not supported (header, query, cookie are)", c.label(), s.In)
 		}
 		if s.ParamName == "" {
-			return fmt.Errorf("auth: credential %s: the apiKey scheme declares no name", c.name())
+			return fmt.Errorf("auth: credential %s: the apiKey scheme declares no name", c.label())
 		}
 		if strings.EqualFold(s.In, "cookie") && strings.ContainsAny(c.Value, "; \",\\") {
-			return fmt.Errorf("auth: credential %s: a cookie value cannot contain ';', ',', '\"', '\\' or spaces", c.name())
+			return fmt.Errorf("auth: credential %s: a cookie value cannot contain ';', ',', '\"', '\\' or spaces", c.label())
 		}
 		return nil
 	case "oauth2":
 		if s.Flows == nil || s.Flows.ClientCredentials == nil || s.Flows.ClientCredentials.TokenURL == "" {
-			return fmt.Errorf("auth: credential %s: oauth2 scheme %q has no clientCredentials flow with a tokenUrl; only client credentials can run unattended (pass a token through an http bearer scheme instead)", c.name(), s.Name)
+			return fmt.Errorf("auth: credential %s: oauth2 scheme %q has no clientCredentials flow with a tokenUrl; only client credentials can run unattended (pass a token through an http bearer scheme instead)", c.label(), s.Name)
 		}
 		return checkClient(c)
 	case "openIdConnect":
 		if s.OpenIDConnectURL == "" {
-			return fmt.Errorf("auth: credential %s: openIdConnect scheme declares no openIdConnectUrl", c.name())
+			return fmt.Errorf("auth: credential %s: openIdConnect scheme declares no openIdConnectUrl", c.label())
 		}
 		return checkClient(c)
 	}
-	return fmt.Errorf("auth: credential %s: security scheme type %q is not supported", c.name(), s.Type)
+	return fmt.Errorf("auth: credential %s: security scheme type %q is not supported", c.label(), s.Type)
 }
 
 func checkClient(c Credential) error {
 	id, _, ok := strings.Cut(c.Value, ":")
 	if !ok || id == "" {
-		return fmt.Errorf("auth: credential %s: client credentials want CLIENT_ID:CLIENT_SECRET", c.name())
+		return fmt.Errorf("auth: credential %s: client credentials want CLIENT_ID:CLIENT_SECRET", c.label())
 	}
 	return nil
 }
@@ -670,3 +679,9 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// unknownError is a credential naming a scheme or source the workflow
+// does not use.
+type unknownError struct{ msg string }
+
+func (e *unknownError) Error() string { return e.msg }

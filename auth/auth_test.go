@@ -95,9 +95,9 @@ func TestEnvVarAndFromEnv(t *testing.T) {
 	}
 	got := FromEnv(env, []string{"bearerAuth", "api-key", "empty", "missing", "src.basic", "bearerAuth"})
 	want := []Credential{
-		{Scheme: "bearerAuth", Value: "tok"},
-		{Scheme: "api-key", Value: "key"},
-		{Source: "src", Scheme: "basic", Value: "u:p"},
+		{Scheme: "bearerAuth", Value: "tok", Env: "ARAZZO_AUTH_BEARERAUTH"},
+		{Scheme: "api-key", Value: "key", Env: "ARAZZO_AUTH_API_KEY"},
+		{Source: "src", Scheme: "basic", Value: "u:p", Env: "ARAZZO_AUTH_SRC_BASIC"},
 	}
 	if fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", want) || len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -673,6 +673,15 @@ func TestNewErrors(t *testing.T) {
 			}
 			noSecret(t, "error", err.Error(), secret)
 		})
+	}
+	// An environment credential for a scheme no used source declares is
+	// ignored; a malformed one is still an error, naming its variable.
+	if _, err := New([]Credential{{Scheme: "elsewhere", Value: secret, Env: "ARAZZO_AUTH_ELSEWHERE"}}, uses, Options{}); err != nil {
+		t.Errorf("unknown env credential: %v", err)
+	}
+	_, err := New([]Credential{{Scheme: "basic", Value: secret, Env: "ARAZZO_AUTH_BASIC"}}, uses, Options{})
+	if err == nil || !strings.Contains(err.Error(), "credential basic (from ARAZZO_AUTH_BASIC): http basic wants USER:PASSWORD") {
+		t.Errorf("malformed env credential: %v", err)
 	}
 	// A dotted scheme name split by ParseFlag is re-joined.
 	doc.SecuritySchemes["my.key"] = &openapi.SecurityScheme{Name: "my.key", Type: "apiKey", In: "header", ParamName: "K"}

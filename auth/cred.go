@@ -14,7 +14,16 @@ func (c Credential) String() string {
 
 // GoString keeps %#v from printing the value too.
 func (c Credential) GoString() string {
-	return fmt.Sprintf("auth.Credential{Scheme:%q, Source:%q, Value:\"***\"}", c.Scheme, c.Source)
+	return fmt.Sprintf("auth.Credential{Scheme:%q, Source:%q, Value:\"***\", Env:%q}", c.Scheme, c.Source, c.Env)
+}
+
+// label names the credential in errors: the name, and the variable it
+// came from.
+func (c Credential) label() string {
+	if c.Env != "" {
+		return c.name() + " (from " + c.Env + ")"
+	}
+	return c.name()
 }
 
 func (c Credential) name() string {
@@ -107,7 +116,7 @@ func FromEnv(environ []string, schemes []string) []Credential {
 		if v == "" {
 			continue
 		}
-		c := Credential{Scheme: name, Value: v}
+		c := Credential{Scheme: name, Value: v, Env: EnvVar(name)}
 		if src, sch, ok := strings.Cut(name, "."); ok && src != "" && sch != "" {
 			c.Source, c.Scheme = src, sch
 		}
