@@ -81,3 +81,5 @@ func limitRun() (*runtime.Result, Meta) {
 	return &runtime.Result{WorkflowID: "loop", Steps: []*runtime.StepRun{s, s},
 		Err: &runtime.LimitError{What: "steps", Limit: 2, Workflow: "loop", Step: "again"}}, Meta{}
 }
+
+func contextCanceled() error { return context.Canceled }
