@@ -141,6 +141,7 @@ func (t *Template) Eval(ctx Context) (any, error) {
 		return t.parts[0].lit, nil
 	}
 	var b strings.Builder
+	b.Grow(len(t.text) + 16)
 	for _, p := range t.parts {
 		if p.e == nil {
 			b.WriteString(p.lit)
