@@ -41,9 +41,16 @@ const (
 	optionalDepth = 3
 	maxRecursion  = 2
 	maxGenDepth   = 24
+	// maxGenSize caps the minItems/minProperties (and, times ten,
+	// minLength) honoured, and maxNodes the values generated for one
+	// answer (then minimal values are used), so that a hostile description
+	// cannot make the mock allocate without bound.
+	maxGenSize uint64 = 100
+	maxNodes          = 20000
 )
 
 type generator struct {
+	nodes int // values generated so far, against maxNodes
 	rng   *rand.Rand
 	stack []*openapi3.Schema
 	echo  map[string]any // request values to echo at the top level
@@ -63,7 +70,8 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 			seen++
 		}
 	}
-	if seen >= maxRecursion || depth > maxGenDepth {
+	g.nodes++
+	if seen >= maxRecursion || depth > maxGenDepth || g.nodes > maxNodes {
 		return minimal(merged(s))
 	}
 	g.stack = append(g.stack, s)
@@ -191,10 +199,10 @@ func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[st
 	copy(names, info.required)
 	limit := len(names) + len(optional)
 	if s.MaxProps != nil {
-		limit = int(*s.MaxProps)
+		limit = int(min(*s.MaxProps, maxGenSize))
 	}
 	if depth >= optionalDepth || recursive {
-		limit = min(limit, int(s.MinProps)) // optional ones only to reach minProperties
+		limit = min(limit, int(min(s.MinProps, maxGenSize))) // optional ones only to reach minProperties
 	}
 	for _, name := range optional {
 		if len(names) >= limit {
@@ -221,7 +229,7 @@ func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[st
 	}
 	closed := isClosed(s)
 	if !closed && len(s.PatternProperties) == 0 {
-		want := int(s.MinProps)
+		want := int(min(s.MinProps, maxGenSize))
 		if len(s.Properties) == 0 && s.AdditionalProperties.Schema != nil && depth < optionalDepth {
 			want = max(want, 1)
 		}
@@ -240,9 +248,9 @@ func (g *generator) array(s *openapi3.Schema, name string, depth int) []any {
 	if depth >= optionalDepth {
 		n = 1
 	}
-	n = max(n, int(s.MinItems), len(s.PrefixItems))
+	n = max(n, int(min(s.MinItems, maxGenSize)), len(s.PrefixItems))
 	if s.MaxItems != nil {
-		n = min(n, int(*s.MaxItems))
+		n = min(n, int(min(*s.MaxItems, maxGenSize)))
 	}
 	out := make([]any, 0, n)
 	var seen map[string]bool
@@ -306,7 +314,13 @@ func bounds(s *openapi3.Schema) (lo, hi float64, loEx, hiEx bool) {
 }
 
 func (g *generator) integer(s *openapi3.Schema) int64 {
+	// Work in float64 within ±2^53 so that absurd bounds can neither
+	// overflow int64 conversions nor reach rand with an empty range.
+	const lim = 1 << 53
 	lo, hi, loEx, hiEx := bounds(s)
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return 1
+	}
 	l, h := math.Ceil(lo), math.Floor(hi)
 	if loEx && l == lo {
 		l++
@@ -314,19 +328,22 @@ func (g *generator) integer(s *openapi3.Schema) int64 {
 	if hiEx && h == hi {
 		h--
 	}
+	l, h = max(min(l, lim), -lim), max(min(h, lim), -lim)
 	if m := s.MultipleOf; m != nil && *m >= 1 && *m == math.Trunc(*m) {
-		l = math.Ceil(l / *m) * *m
-		if l > h {
-			return int64(l)
+		if *m > lim {
+			return 0 // the only multiple in range, when there is one
 		}
-		steps := int64((h - l) / *m)
-		return int64(l) + g.rng.Int64N(min(steps, 100)+1)*int64(*m)
+		first := math.Ceil(l / *m) * *m
+		if first > h {
+			return int64(first)
+		}
+		steps := math.Floor((h - first) / *m)
+		return int64(first + float64(g.rng.Int64N(int64(min(steps, 100))+1))**m)
 	}
 	if l > h {
 		return int64(l)
 	}
-	span := min(h-l, 1e9)
-	return int64(l) + g.rng.Int64N(int64(span)+1)
+	return int64(l) + g.rng.Int64N(int64(min(h-l, 1e9))+1)
 }
 
 func (g *generator) number(s *openapi3.Schema) any {
@@ -365,7 +382,7 @@ func (g *generator) str(s *openapi3.Schema, name string) string {
 	}
 	n := uint64(utf8.RuneCountInString(v))
 	if n < s.MinLength {
-		v += strings.Repeat("x", int(s.MinLength-n))
+		v += strings.Repeat("x", int(min(s.MinLength-n, maxGenSize*10)))
 	}
 	if s.MaxLength != nil && uint64(utf8.RuneCountInString(v)) > *s.MaxLength {
 		v = string([]rune(v)[:*s.MaxLength])

@@ -493,3 +493,13 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Regression: absurd sizes in a description are capped, never allocated or
+// looped over without bound.
+func TestHostileSizesAreCapped(t *testing.T) {
+	doc := loadDoc(t, "testdata/hostile.yaml")
+	w := req{method: "GET", path: "/big"}.do(New(doc, Options{}))
+	if w.Code != 200 || w.Body.Len() > 200_000 {
+		t.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
+	}
+}
