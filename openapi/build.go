@@ -211,6 +211,9 @@ func mergeParameters(itemParams, opParams openapi3.Parameters) []*Parameter {
 			if ref == nil || ref.Value == nil {
 				continue
 			}
+			if ref.Value.Name == "" || ref.Value.In == "" {
+				continue // e.g. a repaired dangling $ref (already warned)
+			}
 			p := convertParameter(ref.Value)
 			if p.In == "header" && ignoredHeaders[strings.ToLower(p.Name)] {
 				continue

@@ -115,8 +115,15 @@ func LoadData(ctx context.Context, data []byte, location string, opts LoadOption
 	return load(ctx, data, u, newReader(ctx, opts, u))
 }
 
-func load(ctx context.Context, data []byte, u *url.URL, r *reader) (*Document, error) {
+func load(ctx context.Context, data []byte, u *url.URL, r *reader) (doc *Document, err error) {
 	loc := displayLocation(u)
+	defer func() {
+		// kin-openapi is not hardened against every malformed input; a
+		// panic on a user's document must become an error, not a crash.
+		if p := recover(); p != nil {
+			doc, err = nil, &LoadError{Location: loc, Err: fmt.Errorf("the OpenAPI parser failed on this document: %v", p)}
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, &LoadError{Location: loc, Err: err}
 	}
@@ -133,7 +140,6 @@ func load(ctx context.Context, data []byte, u *url.URL, r *reader) (*Document, e
 
 	var (
 		kin      *openapi3.T
-		err      error
 		swagger2 bool
 		repaired []Warning
 	)
@@ -158,7 +164,7 @@ func load(ctx context.Context, data []byte, u *url.URL, r *reader) (*Document, e
 	if kin.OpenAPI == "" && !swagger2 {
 		return nil, &LoadError{Location: loc, Err: errors.New("not an OpenAPI document: no top-level \"openapi\" (or \"swagger\") field")}
 	}
-	doc := build(kin, loc)
+	doc = build(kin, loc)
 	if swagger2 {
 		doc.Version = "2.0"
 	}
@@ -341,18 +347,21 @@ func resolveLocation(location, base string) (*url.URL, error) {
 		}
 		return normalizeURL(u)
 	}
-	if base != "" && !filepath.IsAbs(location) {
-		if isURL(base) {
-			bu, err := url.Parse(base)
-			if err != nil {
-				return nil, fmt.Errorf("base %q: %w", base, err)
-			}
-			ref, err := url.Parse(filepath.ToSlash(location))
-			if err != nil {
-				return nil, err
-			}
-			return normalizeURL(bu.ResolveReference(ref))
+	if base != "" && isURL(base) {
+		// Against a URL base every location is a URL reference, including
+		// "/specs/api.yaml" (host-relative): a remote referrer never makes
+		// us read a local file.
+		bu, err := url.Parse(base)
+		if err != nil {
+			return nil, fmt.Errorf("base %q: %w", base, err)
 		}
+		ref, err := url.Parse(filepath.ToSlash(location))
+		if err != nil {
+			return nil, err
+		}
+		return normalizeURL(bu.ResolveReference(ref))
+	}
+	if base != "" && !filepath.IsAbs(location) {
 		dir := filepath.Dir(base)
 		if strings.HasSuffix(base, "/") || strings.HasSuffix(base, string(filepath.Separator)) {
 			dir = base

@@ -478,6 +478,15 @@ func TestLoadHTTP(t *testing.T) {
 			t.Errorf("Location %q", d.Location)
 		}
 	})
+	t.Run("host-relative location against a URL base", func(t *testing.T) {
+		d, err := Load(ctx, "/api/main.yaml", LoadOptions{Base: srv.URL + "/flows/x.arazzo.yaml"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Location != srv.URL+"/api/main.yaml" {
+			t.Errorf("Location %q", d.Location)
+		}
+	})
 	t.Run("relative server URL resolved against the document URL", func(t *testing.T) {
 		d, err := Load(ctx, srv.URL+"/relative-server.yaml", LoadOptions{})
 		if err != nil {
