@@ -352,6 +352,8 @@ func (p *parser) primary(depth int) (*node, error) {
 }
 
 // str parses a single-quoted string, in which two quotes in a row are one.
+//
+//	string = "'" *( %x00-26 / %x28-10FFFF / "''" ) "'"
 func (p *parser) str() (string, error) {
 	start := p.i
 	p.i++
@@ -373,7 +375,10 @@ func (p *parser) str() (string, error) {
 	return "", p.errf(start, "unterminated string: missing closing ' (write '' for a quote inside a string)")
 }
 
-// number parses a JSON number. Integers that fit are int64, others float64.
+// number parses a JSON number. Integers that fit are int64, larger integers
+// json.Number (compared exactly), others float64.
+//
+//	number = [ "-" ] ( "0" / %x31-39 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ]
 func (p *parser) number() (any, error) {
 	n := jsonNumberLen(p.s[p.i:])
 	if n == 0 {

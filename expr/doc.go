@@ -10,10 +10,32 @@
 // Package expr/criterion builds the Criterion Object (regex, jsonpath, xpath)
 // on top of it.
 //
+// # Grammar summary
+//
+// Each parse function carries its own production; together they are:
+//
+//	expression = "$url" / "$method" / "$statusCode"
+//	           / ("$request." / "$response.") ("header." token / "query." name [ptr] / "path." name [ptr] / "body" [ptr])
+//	           / ("$inputs." / "$outputs.") name [ptr]
+//	           / "$steps." id ".outputs." name [ptr]
+//	           / "$workflows." id ("." "inputs" / "." "outputs") "." name [ptr]
+//	           / "$sourceDescriptions." id "." name [ptr]
+//	           / "$components." ("inputs" / "parameters" / "successActions" / "failureActions") "." name [ptr]
+//	ptr        = "#" json-pointer                       ; RFC 6901
+//	template   = expression / *( text / "{{$" / "{" expression "}" )
+//	condition  = or-expr
+//	or-expr    = and-expr *( "||" and-expr )
+//	and-expr   = equality *( "&&" equality )
+//	equality   = relational [ ( "==" / "!=" ) relational ]
+//	relational = unary [ ( "<" / "<=" / ">" / ">=" ) unary ]
+//	unary      = "!" unary / primary
+//	primary    = "(" or-expr ")" / "{" or-expr "}" / literal / expression *( "." member / "[" index "]" )
+//	literal    = "true" / "false" / "null" / json-number / "'" *( char / "''" ) "'"
+//
 // # Runtime expressions
 //
-// Parse accepts exactly one expression (the grammar is on Parse). Where the
-// 1.0.1 ABNF is loose, the choices are:
+// Parse accepts exactly one expression. Where the 1.0.1 ABNF is loose, the
+// choices are:
 //
 //   - Ids (stepId, workflowId, source description name, component kind) are
 //     [A-Za-z0-9_-]+, as the Arazzo id fields require.

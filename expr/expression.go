@@ -211,6 +211,8 @@ func unknownRoot(rest string) string {
 }
 
 // scanSource parses the part after "$request." or "$response.".
+//
+//	source = "header." token / "query." name [ptr] / "path." name [ptr] / "body" [ptr]
 func scanSource(e *Expression, s string, j int, m mode) (int, error) {
 	resp := e.Source == SourceResponseBody
 	pick := func(req, res Source) Source {
@@ -264,7 +266,9 @@ func expectWord(s string, j int, w, what string) (int, error) {
 	return j + len(w), nil
 }
 
-// scanID scans an Arazzo id (stepId, workflowId, source name): [A-Za-z0-9_-]+.
+// scanID scans an Arazzo id (stepId, workflowId, source name).
+//
+//	id = 1*( ALPHA / DIGIT / "_" / "-" )
 func scanID(s string, j int, what string) (string, int, error) {
 	k := j
 	for k < len(s) && isIdent(s[k]) {
@@ -278,6 +282,9 @@ func scanID(s string, j int, what string) (string, int, error) {
 
 // scanName scans a "name": in modeCond an identifier; otherwise any run of
 // characters other than '#', '{', '}', whitespace and control characters.
+//
+//	name = 1*( %x21-22 / %x24-7A / %x7C / %x7E / %x80-10FFFF )   ; modeWhole, modeTemplate
+//	name = 1*( ALPHA / DIGIT / "_" / "-" )                        ; modeCond
 func scanName(s string, j int, m mode, what string) (string, int, error) {
 	k := j
 	for k < len(s) && isNameChar(s[k], m) {
@@ -293,7 +300,10 @@ func scanName(s string, j int, m mode, what string) (string, int, error) {
 	return s[j:k], k, nil
 }
 
-// scanPointer parses an optional "#" json-pointer.
+// scanPointer parses an optional pointer; where it ends depends on the mode
+// (end of string, '}', or whitespace and operators).
+//
+//	ptr = "#" json-pointer
 func scanPointer(e *Expression, s string, j int, m mode) (int, error) {
 	if j >= len(s) || s[j] != '#' {
 		return j, nil
