@@ -58,6 +58,21 @@ type BuildError struct {
 func (e *BuildError) Error() string { return e.What + ": " + e.Err.Error() }
 func (e *BuildError) Unwrap() error { return e.Err }
 
+type pathValue struct{ name, value string }
+
+func lookupPath(vs []pathValue, name string) (string, bool) {
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].name == name {
+			return vs[i].value, true
+		}
+	}
+	return "", false
+}
+
+func paramError(cp *cparam, err error) error {
+	return &BuildError{What: fmt.Sprintf("parameter %q (%s)", cp.p.Name, cp.p.In), Err: err}
+}
+
 // buildRequest evaluates a step's parameters and body into a reqState.
 func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 	rq := &reqState{method: cs.op.Method, header: make(map[string][]string, 4)}
@@ -65,7 +80,7 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 	if err != nil {
 		return nil, &BuildError{What: "server URL of source " + strconv.Quote(cs.source), Err: err}
 	}
-	pathVals := map[string]string{}
+	var pathVals []pathValue
 	var query []openapi.QueryPair
 	var cookies []string
 	for i := range cs.params {
@@ -75,14 +90,13 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 			return nil, &BuildError{What: fmt.Sprintf("parameter %q (%s)", cp.p.Name, cp.p.In), Err: err}
 		}
 		v = normalize(v)
-		what := func() string { return fmt.Sprintf("parameter %q (%s)", cp.p.Name, cp.p.In) }
 		switch cp.p.In {
 		case arazzo.InPath:
 			s, err := cp.api.SerializePath(v)
 			if err != nil {
-				return nil, &BuildError{What: what(), Err: err}
+				return nil, paramError(cp, err)
 			}
-			pathVals[cp.p.Name] = s
+			pathVals = append(pathVals, pathValue{cp.p.Name, s})
 			if rq.path == nil {
 				rq.path = map[string]any{}
 			}
@@ -90,7 +104,7 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 		case arazzo.InQuery:
 			pairs, err := cp.api.SerializeQuery(v)
 			if err != nil {
-				return nil, &BuildError{What: what(), Err: err}
+				return nil, paramError(cp, err)
 			}
 			query = append(query, pairs...)
 			if rq.query == nil {
@@ -100,13 +114,13 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 		case arazzo.InHeader:
 			s, err := cp.api.SerializeHeader(v)
 			if err != nil {
-				return nil, &BuildError{What: what(), Err: err}
+				return nil, paramError(cp, err)
 			}
 			rq.header.Set(cp.p.Name, s)
 		case arazzo.InCookie:
 			s, err := cp.api.SerializeCookie(v)
 			if err != nil {
-				return nil, &BuildError{What: what(), Err: err}
+				return nil, paramError(cp, err)
 			}
 			cookies = append(cookies, s)
 		default:
@@ -125,7 +139,7 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 			b.WriteString(s.lit)
 			continue
 		}
-		v, ok := pathVals[s.param]
+		v, ok := lookupPath(pathVals, s.param)
 		if !ok {
 			return nil, &BuildError{What: fmt.Sprintf("path parameter %q", s.param), Err: fmt.Errorf("no value for {%s} in %s %s: add a parameter with in: path", s.param, cs.op.Method, cs.op.Path)}
 		}

@@ -139,6 +139,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // workflow picks the workflow to run from the main document.
 func (p *Plan) workflow(id string) (*cworkflow, error) {
+	if id != "" {
+		if cw := p.root.workflows[id]; cw != nil {
+			return cw, nil
+		}
+	}
 	ids := p.WorkflowIDs()
 	if id == "" {
 		if len(p.root.order) == 1 {
@@ -148,9 +153,6 @@ func (p *Plan) workflow(id string) (*cworkflow, error) {
 			return nil, &UsageError{Msg: "the document has no workflows"}
 		}
 		return nil, &UsageError{Msg: "the document has several workflows: name one", WorkflowIDs: ids}
-	}
-	if cw := p.root.workflows[id]; cw != nil {
-		return cw, nil
 	}
 	return nil, &UsageError{Msg: fmt.Sprintf("no workflow %q", id), WorkflowIDs: ids}
 }
