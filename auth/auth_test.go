@@ -710,3 +710,35 @@ func TestSourceQualifiedCredentialWins(t *testing.T) {
 		noSecret(t, f, fmt.Sprintf(f, a), "t2", "any", "from-env")
 	}
 }
+
+// expires_in as a string is honoured; without expires_in the token lasts
+// the run.
+func TestTokenExpiryForms(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		body     string
+		wantReqs int
+	}{
+		{"string expires_in", `{"access_token":"tkn-string-exp","token_type":"Bearer","expires_in":"60"}`, 2},
+		{"no expires_in", `{"access_token":"tkn-no-exp"}`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTokenServer(t)
+			ts.fail = func(w http.ResponseWriter) bool { w.Write([]byte(tc.body)); return true }
+			clock := &fakeClock{t: time.Unix(1e9, 0)}
+			base := ts.URL + "/api"
+			doc := testDoc(base)
+			op := testOp("op", openapi.SecurityRequirement{"cc": {}})
+			a := mustNew(t, []Credential{{Scheme: "cc", Value: "cid:csecret"}}, []Use{{Source: "s", Op: op, Doc: doc}}, Options{Now: clock.Now})
+			for i := 0; i < 2; i++ {
+				if err := a.Authenticate(context.Background(), newReq(t, base+"/op"), op, "s"); err != nil {
+					t.Fatal(err)
+				}
+				clock.Add(24 * time.Hour)
+			}
+			if n := ts.requests(); n != tc.wantReqs {
+				t.Errorf("token requests = %d, want %d", n, tc.wantReqs)
+			}
+		})
+	}
+}
