@@ -16,7 +16,11 @@ import (
 
 // The validator checks decoded JSON values against kin-openapi schemas
 // directly (no per-request compilation; patterns are compiled once and
-// cached). It implements the assertions a wiring check needs: type (with
+// cached). kin-openapi's openapi3filter was measured and rejected: on the
+// Auth0 description its router refuses the document (ECMA patterns), and
+// validating one post_clients body with a hand-made route took 47 ms,
+// 5.7 MB and 71k allocations (the 3.1 path compiles the schema per call),
+// against about 65 µs and 60 allocations for this mock's whole answer. It implements the assertions a wiring check needs: type (with
 // 3.0 nullable and 3.1 type arrays), enum, const, required, properties,
 // additionalProperties, patternProperties, min/max properties, items,
 // prefixItems, min/max/unique items, min/max length, pattern,
