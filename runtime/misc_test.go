@@ -180,3 +180,95 @@ workflows:
 		t.Error("unknown workflow has operations")
 	}
 }
+
+func TestRetryRunsAWorkflowFirst(t *testing.T) {
+	p := compileDoc(t, header+`
+workflows:
+  - workflowId: refresh
+    steps:
+      - {stepId: token, operationId: createPet}
+  - workflowId: w
+    steps:
+      - stepId: s
+        operationId: status
+        onFailure:
+          - {name: again, type: retry, workflowId: refresh}
+`)
+	srv := scripted(t, map[string][]int{"/v1/status": {401, 200}, "/v1/pets": {201}}, nil)
+	var slept []time.Duration
+	res := mustRun(t, p, "w", nil, srv.opts(&slept))
+	if !res.Success {
+		t.Fatal(res.Err)
+	}
+	if got := stepTrace(res); got != "s:401:FAIL token:201:PASS s:200:PASS" {
+		t.Errorf("trace = %s", got)
+	}
+	if a := res.Steps[0].Action; a.WorkflowID != "refresh" || a.String() != `retry "again" (1/1, after 0s) running workflow "refresh" first` {
+		t.Errorf("action = %s", a)
+	}
+	// The preparation failing fails the workflow.
+	srv = scripted(t, map[string][]int{"/v1/status": {401, 200}, "/v1/pets": {500}}, nil)
+	res = mustRun(t, p, "w", nil, srv.opts(&slept))
+	if res.Success || !strings.Contains(res.Err.Error(), `workflow refresh, run by retry action "again", failed`) {
+		t.Errorf("err = %v", res.Err)
+	}
+}
+
+func TestXMLResponseAndQueryExpressions(t *testing.T) {
+	p := compileDoc(t, header+`
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: s
+        operationId: listPets
+        parameters:
+          - {name: limit, in: query, value: 5}
+        successCriteria:
+          - context: $response.body
+            condition: /pets/pet[@id='1']
+            type: xpath
+          - condition: $request.query.limit == 5
+        outputs:
+          xml: $response.body
+          limit: $request.query.limit
+`)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Write([]byte(`<pets><pet id="1">Rex</pet></pets>`))
+	})
+	res := mustRun(t, p, "w", nil, srv.opts(nil))
+	if !res.Success {
+		t.Fatal(res.Err)
+	}
+	if res.Steps[0].Outputs["xml"] != `<pets><pet id="1">Rex</pet></pets>` || scalarString(res.Steps[0].Outputs["limit"]) != "5" {
+		t.Errorf("outputs = %v", res.Steps[0].Outputs)
+	}
+}
+
+func TestInputsRefToComponents(t *testing.T) {
+	p := compileDoc(t, header+`
+workflows:
+  - workflowId: w
+    inputs:
+      $ref: '#/components/inputs/pet'
+    steps:
+      - {stepId: s, operationId: status}
+components:
+  inputs:
+    pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, minLength: 2}
+`)
+	srv := okServer(t)
+	_, err := p.Run(context.Background(), "w", map[string]any{"name": "x"}, srv.opts(nil))
+	var ie *InputError
+	if !asInputError(err, &ie) || len(ie.Violations) != 1 || ie.Violations[0].Input != "name" {
+		t.Fatalf("err = %v", err)
+	}
+	res, err := p.Run(context.Background(), "w", map[string]any{"name": "Rex"}, srv.opts(nil))
+	if err != nil || !res.Success {
+		t.Fatalf("err = %v / %v", err, res)
+	}
+}
