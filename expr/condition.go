@@ -569,3 +569,20 @@ func boolToInt(b bool) int {
 	}
 	return 0
 }
+
+// Readings returns, for each runtime-expression operand in source order, the
+// expressions it may denote, shortest name first: "$steps.s.outputs.a.b" gives
+// [$steps.s.outputs.a, $steps.s.outputs.a.b], because Eval uses the longer
+// name when the shorter does not exist (outputs may have dots in their names).
+// A static check should accept an operand when any reading resolves.
+func (c *Condition) Readings() [][]*Expression {
+	out := make([][]*Expression, len(c.paths))
+	for i, n := range c.paths {
+		r := []*Expression{n.e}
+		for _, a := range n.alts {
+			r = append(r, a.e)
+		}
+		out[i] = r
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package expr
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -358,5 +359,28 @@ func TestConditionExpressions(t *testing.T) {
 	}
 	if c.String() != "$statusCode == 200 && $steps.a.outputs.b.c > 1 || $response.body#/x[0]" {
 		t.Errorf("String() = %q", c.String())
+	}
+}
+
+func TestConditionReadings(t *testing.T) {
+	c, err := ParseCondition("$steps.s.outputs.a.b.c == 1 && $response.body.x && $steps.s.outputs.n[0].m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	for _, r := range c.Readings() {
+		var names []string
+		for _, e := range r {
+			names = append(names, e.String())
+		}
+		got = append(got, names)
+	}
+	want := [][]string{
+		{"$steps.s.outputs.a", "$steps.s.outputs.a.b", "$steps.s.outputs.a.b.c"},
+		{"$response.body"},
+		{"$steps.s.outputs.n"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Readings() = %q, want %q", got, want)
 	}
 }

@@ -313,3 +313,16 @@ func (t *Template) Parts() []Part {
 	}
 	return out
 }
+
+// Literal returns the text of a literal template with its escapes resolved
+// ("{{$" becomes "{$"), which is what Eval returns for it. For a template with
+// expressions it returns the source text.
+func (t *Template) Literal() string {
+	if !t.IsLiteral() {
+		return t.text
+	}
+	if len(t.parts) == 1 {
+		return t.parts[0].lit
+	}
+	return t.text
+}

@@ -182,3 +182,15 @@ func TestFormatValue(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestTemplateLiteral(t *testing.T) {
+	for in, want := range map[string]string{"plain": "plain", "{{$inputs.x}": "{$inputs.x}", "": "", "a {$inputs.x}": "a {$inputs.x}", "$inputs.x": "$inputs.x"} {
+		tp, err := ParseTemplate(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tp.Literal(); got != want {
+			t.Errorf("Literal(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -352,6 +352,10 @@ func (c *Criterion) Explain(ctx expr.Context) string {
 // Type returns the criterion's type.
 func (c *Criterion) Type() Type { return c.typ }
 
+// Condition returns the parsed simple condition, or nil for regex, jsonpath and
+// xpath criteria. Static checks use its Readings.
+func (c *Criterion) Condition() *expr.Condition { return c.cond }
+
 // Spec returns the fields the criterion was compiled from.
 func (c *Criterion) Spec() Spec { return c.spec }
 
