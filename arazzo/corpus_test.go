@@ -35,7 +35,7 @@ func schemaOnly(data []byte, file string) Diagnostics {
 	if root == nil {
 		return ds
 	}
-	l := &loader{file: file, root: root, doc: &Document{}}
+	l := &loader{file: file, root: root, doc: &Document{}, badComponent: map[string]bool{}}
 	l.diags = ds
 	if root.kind != tObject {
 		l.errorf(root.pos, "not an object")

@@ -363,3 +363,21 @@ workflows:
 	// pets.arazzo.yaml:12:46: error: action "next": no step "adpot" in workflow "adopt"; did you mean "adopt"?
 	// 2 steps
 }
+
+// TestWrongTypesEverywhere: values of the wrong JSON type anywhere give
+// schema errors, never a panic, and the document is still returned.
+func TestWrongTypesEverywhere(t *testing.T) {
+	docs := []string{
+		"arazzo: 1.0.1\ninfo: 5\nsourceDescriptions: {a: 1}\nworkflows: [1, x, {steps: 5}, {workflowId: 3, steps: [5, {stepId: 7}]}]\ncomponents: 7\n",
+		head + "      - {stepId: a, operationId: 5, parameters: {a: 1}, requestBody: 3, successCriteria: [{condition: 5, type: [1]}], outputs: [1], onSuccess: 3, onFailure: [3, {reference: 5}]}\n    dependsOn: [1, {a: 1}]\n    inputs: 7\n    outputs: 5\n",
+		head + "      - {stepId: a, operationPath: 5, successCriteria: [{condition: x, context: 5, type: {type: 5, version: [1]}}]}\n      - {stepId: b, workflowId: [], parameters: [{reference: $components.parameters.p}]}\ncomponents: {parameters: {p: 1}, successActions: {s: 2}, failureActions: [], inputs: {i: 5}}\n",
+		head + "      - {stepId: a, operationId: x, onFailure: [{name: r, type: retry, retryAfter: x, retryLimit: -1, stepId: 3, workflowId: 4}], requestBody: {payload: {a: [{b: $inputs.x}]}, replacements: [{target: 1, value: {a: 1}}]}}\n",
+	}
+	for i, doc := range docs {
+		d, ds := Parse([]byte(doc), "w.yaml")
+		if d == nil || !ds.HasErrors() {
+			t.Errorf("doc %d: %v %v", i, d, ds)
+		}
+		d.Check(Sources{OpenAPI: map[string]OperationSource{"api": fakeSource{}}})
+	}
+}

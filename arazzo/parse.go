@@ -46,6 +46,9 @@ type loader struct {
 	refs []exprUse
 	// stepNodes maps a step to its tree node, for positions of list items.
 	deferred []func()
+	// badComponent marks components that exist but are not objects
+	// ("parameters/x"): references to them are not reported again.
+	badComponent map[string]bool
 }
 
 // phase says when an expression is evaluated relative to its step's call.
@@ -73,7 +76,7 @@ func parse(data []byte, file string) (*Document, Diagnostics) {
 	if root == nil {
 		return nil, ds
 	}
-	l := &loader{file: file, root: root}
+	l := &loader{file: file, root: root, badComponent: map[string]bool{}}
 	l.diags = ds
 	l.doc = &Document{File: file}
 	l.doc.Node.Pos = root.pos
@@ -250,6 +253,8 @@ func (l *loader) components() {
 		for i, k := range ps.keys {
 			if ps.vals[i].kind == tObject {
 				c.Parameters[k] = l.plainParameter(ps.vals[i], nil, -1, phaseWorkflow)
+			} else {
+				l.badComponent["parameters/"+k] = true
 			}
 		}
 	}
@@ -263,6 +268,8 @@ func (l *loader) components() {
 				if as.vals[i].kind == tObject {
 					m[k] = l.plainAction(as.vals[i], kind, nil, -1)
 					l.checkAction(m[k], nil)
+				} else {
+					l.badComponent[field+"/"+k] = true
 				}
 			}
 		}
@@ -631,6 +638,9 @@ func (l *loader) reusableParameter(t *tnode, w *Workflow, step int, ph phase) *P
 	}
 	comp := l.doc.Components.Parameters[name]
 	if comp == nil {
+		if l.badComponent["parameters/"+name] {
+			return nil // the schema check reports the component
+		}
 		l.errorf(t.get("reference").pos, "no component parameter %q", name).Hint = didYouMean(name, sortedKeys(l.doc.Components.Parameters))
 		return nil
 	}
@@ -662,6 +672,9 @@ func (l *loader) actions(t *tnode, field string, kind ActionKind, w *Workflow, s
 				comp = l.doc.Components.FailureActions[name]
 			}
 			if comp == nil {
+				if l.badComponent[want+"/"+name] {
+					continue // the schema check reports the component
+				}
 				cands := sortedKeys(l.doc.Components.SuccessActions)
 				if kind == FailureAction {
 					cands = sortedKeys(l.doc.Components.FailureActions)
