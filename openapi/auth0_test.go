@@ -121,3 +121,28 @@ func BenchmarkLoadAuth0(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadAuth0NoValidation is the load without kin-openapi's
+// validation: the difference to BenchmarkLoadAuth0 is the validation cost.
+func BenchmarkLoadAuth0NoValidation(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(context.Background(), auth0File, LoadOptions{SkipValidation: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndexAuth0 is the cost of building the operation index and
+// model from an already decoded document (what stays when a lazy loader
+// replaces kin-openapi's full load).
+func BenchmarkIndexAuth0(b *testing.B) {
+	d, err := Load(context.Background(), auth0File, LoadOptions{SkipValidation: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		build(d.OpenAPI3(), d.Location)
+	}
+}
