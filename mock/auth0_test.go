@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/netip"
 	"os"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arazzo-run/arazzo/openapi"
 	"github.com/dlclark/regexp2"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -271,5 +273,36 @@ func TestAuth0SeedOperations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The seed workflow's three calls, chained through Transport as `run
+// --mock` makes them: the grant echoes the client id the client step
+// invented, and every answer is 201.
+func TestAuth0SeedChainThroughTransport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	m := New(loadDoc(t, auth0Path), Options{Status: func(op *openapi.Operation) int { return 201 }})
+	client := &http.Client{Transport: Transport(map[string]http.Handler{"auth0managementapi.mock": m})}
+	post := func(path, body string) map[string]any {
+		t.Helper()
+		resp, err := client.Post("http://auth0ManagementApi.mock"+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.StatusCode != 201 {
+			t.Fatalf("%s: status %d, %v, %v", path, resp.StatusCode, v, err)
+		}
+		return v
+	}
+	api := post("/resource-servers", `{"name":"Inventory API","identifier":"https://inventory.example.com","scopes":[{"value":"read:items"}]}`)
+	app := post("/clients", `{"name":"Inventory sync"}`)
+	clientID, _ := app["client_id"].(string)
+	grant := post("/client-grants", `{"client_id":"`+clientID+`","audience":"https://inventory.example.com","scope":["read:items"]}`)
+	if api["id"] == nil || clientID == "" || grant["id"] == nil || grant["client_id"] != clientID || grant["audience"] != "https://inventory.example.com" {
+		t.Errorf("api %v\napp client_id %q\ngrant %v", api["id"], clientID, grant)
 	}
 }
