@@ -288,3 +288,67 @@ func collectTexts(n any, out *[]string) {
 		}
 	}
 }
+
+// constContext resolves every expression to one value (nil: missing when
+// missing is true).
+type constContext struct {
+	v       any
+	missing bool
+}
+
+func (c constContext) Value(*Expression) (any, bool) { return c.v, !c.missing }
+
+// interpolateDifferences are the swaggerexpert 1.1.0 interpolation vectors
+// where this package deliberately differs.
+var interpolateDifferences = map[string]string{
+	// "{{$" is our escape for a literal "{$"; swaggerexpert has no escape.
+	"{{$url}}": "{{$ is the literal-brace escape",
+	// swaggerexpert leaves this string alone; we interpolate every "{$...}"
+	// whatever else the string holds (JSON text around it is literal).
+	`{"x":1}-{$inputs.username}`: "every {$...} is interpolated",
+}
+
+// TestCorpusInterpolate runs the swaggerexpert (Arazzo 1.1.0 grammar)
+// interpolation vectors, which only use expressions that 1.0.1 has too.
+func TestCorpusInterpolate(t *testing.T) {
+	var c struct {
+		Cases []struct {
+			Template  string `json:"template"`
+			Returns   any    `json:"resolver_returns"`
+			ReturnsJS string `json:"resolver_returns_js"`
+			Expected  string `json:"expected"`
+		} `json:"interpolate_constant_resolver"`
+	}
+	loadCorpus(t, "swaggerexpert-arazzo-runtime-expression/arazzo-1.1.0_HEAD/cases.json", &c)
+	for _, x := range c.Cases {
+		if why, ok := interpolateDifferences[x.Template]; ok {
+			t.Logf("deliberate difference on %q: %s", x.Template, why)
+			continue
+		}
+		tp, err := ParseInterpolation(x.Template)
+		if err != nil {
+			t.Errorf("%q: %v", x.Template, err)
+			continue
+		}
+		ctx := constContext{v: x.Returns, missing: x.ReturnsJS == "undefined"}
+		if ctx.missing && !tp.IsLiteral() {
+			// Deliberate difference: a missing value is an error, where
+			// swaggerexpert interpolates undefined as "".
+			if _, err := tp.Eval(ctx); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%q with a missing value: %v, want ErrNotFound", x.Template, err)
+			}
+			continue
+		}
+		if n, ok := x.Returns.(float64); ok && n == float64(int(n)) {
+			ctx.v = int(n)
+		}
+		got, err := tp.Eval(ctx)
+		if err != nil {
+			t.Errorf("%q: %v", x.Template, err)
+			continue
+		}
+		if got != x.Expected {
+			t.Errorf("interpolate %q with %s = %q, want %q", x.Template, x.ReturnsJS, got, x.Expected)
+		}
+	}
+}

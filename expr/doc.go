@@ -81,7 +81,8 @@
 //   - An embedded "{$...}" that is not a valid expression, or is not closed, is
 //     a *SyntaxError: "{$" is always meant as an expression.
 //   - Embedded values are formatted by FormatValue: strings as they are, numbers
-//     in shortest form, true/false, null as "null", arrays and objects as JSON.
+//     in shortest form, true/false, null as the empty string (as swaggerexpert
+//     does), arrays and objects as JSON.
 //
 // # Simple conditions
 //

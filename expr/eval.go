@@ -513,9 +513,12 @@ func (c *Condition) Explain(ctx Context) string {
 // about 80 bytes.
 func Describe(v any) string {
 	var s string
-	if str, ok := v.(string); ok {
-		s = "'" + strings.ReplaceAll(str, "'", "''") + "'"
-	} else {
+	switch x := v.(type) {
+	case string:
+		s = "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case nil:
+		s = "null"
+	default:
 		s = FormatValue(v)
 	}
 	if len(s) > 80 {

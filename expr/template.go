@@ -192,13 +192,15 @@ func (t *Template) String() string { return t.text }
 
 // FormatValue formats a value for interpolation into a string: strings as they
 // are, numbers in their shortest decimal form, booleans as true/false, null as
-// "null", arrays and objects as compact JSON.
+// the empty string, arrays and objects as compact JSON.
 func FormatValue(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
 	case nil:
-		return "null"
+		// As swaggerexpert's interpolation does ("a{$url}b" with null gives
+		// "ab"): "/users/null" would be a plausible but wrong URL.
+		return ""
 	case bool:
 		return strconv.FormatBool(x)
 	case int:

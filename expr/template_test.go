@@ -25,7 +25,7 @@ func TestTemplate(t *testing.T) {
 		{"embedded in text gives a string", "Bearer {$steps.login.outputs.token}", false, []string{"$steps.login.outputs.token"}, "Bearer abc"},
 		{"several embedded", "/users/{$inputs.username}/roles/{$inputs.count}", false, []string{"$inputs.username", "$inputs.count"}, "/users/ann/roles/3"},
 		{"embedded object as JSON", "c={$inputs.customer}", false, []string{"$inputs.customer"}, `c={"name":"Ann","tags":["a","b"]}`},
-		{"embedded null", "x={$inputs.nothing}", false, []string{"$inputs.nothing"}, "x=null"},
+		{"embedded null is empty", "x={$inputs.nothing}", false, []string{"$inputs.nothing"}, "x="},
 		{"embedded bool", "x={$inputs.flag}", false, []string{"$inputs.flag"}, "x=true"},
 		{"embedded pointer", "pet={$steps.login.outputs.list#/0/id}", false, []string{"$steps.login.outputs.list#/0/id"}, "pet=first"},
 		{"adjacent expressions", "{$inputs.username}{$outputs.token}", false, []string{"$inputs.username", "$outputs.token"}, "annt0k"},
@@ -172,7 +172,7 @@ func TestSuspicious(t *testing.T) {
 
 func TestFormatValue(t *testing.T) {
 	for v, want := range map[any]string{
-		"s": "s", nil: "null", true: "true", 3: "3", int64(-4): "-4", 1.5: "1.5", 1e21: "1e+21", 100.0: "100",
+		"s": "s", nil: "", true: "true", 3: "3", int64(-4): "-4", 1.5: "1.5", 1e21: "1e+21", 100.0: "100",
 	} {
 		if got := FormatValue(v); got != want {
 			t.Errorf("FormatValue(%#v) = %q, want %q", v, got, want)
