@@ -134,21 +134,10 @@ func (l *loader) bundle(loc, display string, data []byte) *Bundle {
 			src.OpenAPI[sd.Name] = r.doc
 		}
 	}
-	b.own = append(b.own, checkDocument(doc, src)...)
+	b.own = append(b.own, doc.Check(src)...)
 	b.Diagnostics = append(arazzo.Diagnostics(nil), b.own...)
 	b.Diagnostics.Sort()
 	return b
-}
-
-// checkDocument runs the arazzo package's cross-document check when it is
-// available.
-func checkDocument(doc *arazzo.Document, src arazzo.Sources) arazzo.Diagnostics {
-	if c, ok := any(doc).(interface {
-		Check(arazzo.Sources) arazzo.Diagnostics
-	}); ok {
-		return c.Check(src)
-	}
-	return nil
 }
 
 func sourceDiag(sd *arazzo.SourceDescription, err error) arazzo.Diagnostic {

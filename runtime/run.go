@@ -559,7 +559,6 @@ func (r *run) execStep(cs *cstep, ws *wfState, attempt, depth int) (*StepRun, *s
 		// (a retry may well help).
 		sr.Err = err
 		r.emit(Event{Kind: EventResponse, Workflow: sr.Workflow, Step: sr.StepID, Attempt: attempt, Depth: depth, Run: sr, Err: err})
-		sr.Criteria, _ = evalCriteria(cs.criteria, ctx)
 		sr.Duration = r.opts.Now().Sub(sr.Started)
 		return sr, ctx, false
 	}
