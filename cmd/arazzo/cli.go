@@ -116,6 +116,7 @@ invalid); 2 the document, the inputs or the flags are invalid and nothing was se
 		newScopesCmd(e),
 		newRunCmd(e),
 		newMockCmd(e),
+		newGraphCmd(e),
 	)
 	return root
 }

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/http"
+	"sort"
 	"strings"
 	"time"
 
-	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/auth"
 	"github.com/arazzo-run/arazzo/runtime"
 )
 
@@ -15,14 +17,42 @@ import (
 type progress struct {
 	w       io.Writer
 	redact  func(string) string
-	symbols bool // ✓/✗ on a terminal; PASS/FAIL otherwise (stable for logs and tests)
+	symbols bool // ✓/✗ in colour on a terminal; PASS/FAIL otherwise (stable for logs and tests)
+	verbose bool // each request and response, headers and bodies (masked, cut)
 }
+
+// maxVerboseBody is how much of a body --verbose shows.
+const maxVerboseBody = 4 << 10
 
 func (p *progress) event(ev runtime.Event) {
 	switch ev.Kind {
+	case runtime.EventRequest:
+		if p.verbose && ev.Run != nil && ev.Run.Request != nil {
+			rq := ev.Run.Request
+			p.line("  > " + rq.Method + " " + rq.URL)
+			p.headers("  > ", rq.Header)
+			p.body("  > ", rq.Body)
+		}
+	case runtime.EventResponse:
+		if p.verbose && ev.Run != nil && ev.Run.Response != nil {
+			rs := ev.Run.Response
+			p.line(fmt.Sprintf("  < %d %s", rs.StatusCode, http.StatusText(rs.StatusCode)))
+			p.headers("  < ", rs.Header)
+			p.body("  < ", rs.Body)
+		} else if p.verbose && ev.Err != nil {
+			p.line("  < " + ev.Err.Error())
+		}
 	case runtime.EventStepFinished:
 		if ev.Run != nil {
-			p.line(stepLine(ev.Run, p.symbols))
+			line := stepLine(ev.Run, p.symbols)
+			if p.symbols {
+				color := "\x1b[32m" // green
+				if !ev.Run.Success {
+					color = "\x1b[31m" // red
+				}
+				line = color + line[:len("✓")] + "\x1b[0m" + line[len("✓"):]
+			}
+			p.line(line)
 		}
 	case runtime.EventActionTaken:
 		a := ev.Action
@@ -43,6 +73,37 @@ func (p *progress) event(ev runtime.Event) {
 
 func (p *progress) line(s string) {
 	fmt.Fprintln(p.w, p.redact(s))
+}
+
+// headers prints headers sorted by name, credentials masked.
+func (p *progress) headers(prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range h[name] {
+			p.line(prefix + name + ": " + auth.MaskHeader(name, v))
+		}
+	}
+}
+
+// body prints a body, cut at maxVerboseBody, with secrets masked.
+func (p *progress) body(prefix string, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	s := string(b)
+	cut := ""
+	if len(s) > maxVerboseBody {
+		cut = fmt.Sprintf("\n[... %d more bytes]", len(s)-maxVerboseBody)
+		s = s[:maxVerboseBody]
+	}
+	p.line(prefix + "")
+	for _, l := range strings.Split(s+cut, "\n") {
+		p.line(prefix + l)
+	}
 }
 
 // stepLine formats a finished attempt:
@@ -96,7 +157,3 @@ func roundDuration(d time.Duration) time.Duration {
 	}
 	return d.Round(time.Microsecond)
 }
-
-// unused guard so the arazzo import stays meaningful if progress grows
-// severity-aware output.
-var _ = arazzo.SeverityError

@@ -35,6 +35,7 @@ type runFlags struct {
 	mock           bool
 	mockSeed       int64
 	quiet          bool
+	verbose        bool
 	timeout        time.Duration
 	requestTimeout time.Duration
 	maxSteps       int
@@ -75,6 +76,7 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.BoolVar(&f.mock, "mock", false, "run against an in-process mock of every OpenAPI source (nothing leaves the machine)")
 	fl.Int64Var(&f.mockSeed, "mock-seed", 1, "seed for the values the mock generates")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress output on stderr")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show each request and response on stderr (credentials masked, long bodies cut)")
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
@@ -137,7 +139,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	}
 	redact := func(s string) string { return s }
 	if f.mock {
-		client, mockServers := mockClient(b, uses, w, f.mockSeed)
+		client, mockServers := mockClient(b, plan, w, f.mockSeed)
 		opts.HTTPClient = client
 		opts.Servers = mockServers
 		if len(creds) > 0 && !f.quiet {
@@ -160,7 +162,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		}
 	}
 	if !f.quiet {
-		p := &progress{w: e.stderr, redact: redact, symbols: isTerminal(e.stderr) && e.getenv("NO_COLOR") == ""}
+		p := &progress{w: e.stderr, redact: redact, verbose: f.verbose, symbols: isTerminal(e.stderr) && e.getenv("NO_COLOR") == ""}
 		opts.OnEvent = p.event
 	}
 
@@ -336,21 +338,22 @@ var statusCondition = regexp.MustCompile(`\$statusCode\s*==\s*([1-5][0-9][0-9])\
 // mockClient builds an HTTP client whose transport serves every OpenAPI
 // source from an in-process mock, and the server overrides that send each
 // source there. Nothing leaves the process.
-func mockClient(b *runtime.Bundle, uses []auth.Use, w *arazzo.Workflow, seed int64) (*http.Client, map[string]string) {
+func mockClient(b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Workflow, seed int64) (*http.Client, map[string]string) {
 	// The status each operation's step expects, when a criterion says so.
 	want := map[string]int{}
-	for _, u := range uses {
-		if u.Op == nil {
+	for _, u := range plan.Operations(w.WorkflowID) {
+		wf := b.Doc.Workflow(u.Workflow)
+		if u.Operation == nil || wf == nil {
 			continue
 		}
-		step := findStep(b, u.StepID)
+		step := wf.Step(u.StepID)
 		if step == nil {
 			continue
 		}
 		for _, c := range step.SuccessCriteria {
 			if m := statusCondition.FindStringSubmatch(c.Condition); m != nil {
 				n, _ := strconv.Atoi(m[1])
-				want[u.Source+" "+u.Op.Method+" "+u.Op.Path] = n
+				want[u.Source+" "+u.Operation.Method+" "+u.Operation.Path] = n
 				break
 			}
 		}
@@ -375,14 +378,4 @@ func mockClient(b *runtime.Bundle, uses []auth.Use, w *arazzo.Workflow, seed int
 		servers[name] = "http://" + host
 	}
 	return &http.Client{Transport: mock.Transport(routes)}, servers
-}
-
-// findStep finds a step by id in the main document's workflows.
-func findStep(b *runtime.Bundle, id string) *arazzo.Step {
-	for _, w := range b.Doc.Workflows {
-		if s := w.Step(id); s != nil {
-			return s
-		}
-	}
-	return nil
 }
