@@ -127,6 +127,7 @@ func load(ctx context.Context, data []byte, u *url.URL, r *reader) (doc *Documen
 	if err := ctx.Err(); err != nil {
 		return nil, &LoadError{Location: loc, Err: err}
 	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a UTF-8 BOM confuses the version sniffing
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Location: loc, Err: errors.New("document is empty")}
 	}
@@ -301,7 +302,12 @@ func cleanKinMessage(msg string) string {
 	for _, p := range []string{"error unmarshaling JSON: ", "while decoding JSON: ", "json: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
-	return kinTypeName.ReplaceAllString(msg, "$1 Object")
+	msg = strings.ReplaceAll(msg, "field T.", "field ")
+	msg = kinTypeName.ReplaceAllString(msg, "$1 Object")
+	if strings.Contains(msg, "field openapi of type string") {
+		msg += ` (quote the version: openapi: "3.0.3")`
+	}
+	return msg
 }
 
 // yamlErrorLine extracts "line N" from a yaml.v3 error.

@@ -404,6 +404,31 @@ func TestLoadData(t *testing.T) {
 	}
 }
 
+func TestLoadDataQuirks(t *testing.T) {
+	tests := []struct {
+		name, data, version, err string
+	}{
+		{"BOM json", "\ufeff{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{}}", "3.0.3", ""},
+		{"BOM yaml", "\ufeffopenapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n", "3.0.3", ""},
+		{"BOM swagger", "\ufeffswagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "2.0", ""},
+		{"numeric version", "openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "", `quote the version`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := LoadData(context.Background(), []byte(tt.data), "x.yaml", LoadOptions{})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("got %v, want an error containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || d.Version != tt.version {
+				t.Fatalf("got %v, %v", d, err)
+			}
+		})
+	}
+}
+
 func TestTopLevelVersion(t *testing.T) {
 	tests := []struct{ data, want string }{
 		{"openapi: 3.0.0\n", "openapi"},
