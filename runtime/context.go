@@ -138,7 +138,9 @@ func (c *stepCtx) Value(e *expr.Expression) (any, bool) {
 		if c.req == nil || !c.req.hasBody {
 			return nil, false
 		}
-		return c.req.body, true
+		// The payload may share literals with the Plan: hand out a copy so
+		// that outputs given to the caller never alias the Plan.
+		return deepCopy(c.req.body), true
 	case expr.SourceResponseHeader:
 		if c.resp == nil {
 			return nil, false
