@@ -198,3 +198,32 @@ func TestCorpusAPIEvangelist(t *testing.T) {
 		t.Errorf("pseudo-JSONPath not reported at 66:27 with a hint:\n%v", ds.Err())
 	}
 }
+
+// TestCorpusJentic loads the 379 jentic documents (LLM-generated, many
+// real mistakes): every one must load; the counts are logged.
+func TestCorpusJentic(t *testing.T) {
+	needCorpus(t)
+	if testing.Short() {
+		t.Skip("slow: 379 documents")
+	}
+	files := glob(t, "jentic-public-apis/workflows/*/workflows.arazzo.json")
+	withErrors, errs, warns := 0, 0, 0
+	for _, f := range files {
+		doc, ds := ParseFile(f)
+		if doc == nil {
+			t.Errorf("%s: not loaded: %v", f, ds.Err())
+			continue
+		}
+		if ds.HasErrors() {
+			withErrors++
+		}
+		for _, d := range ds {
+			if d.Severity == SeverityError {
+				errs++
+			} else {
+				warns++
+			}
+		}
+	}
+	t.Logf("%d documents, %d with errors; %d errors, %d warnings", len(files), withErrors, errs, warns)
+}

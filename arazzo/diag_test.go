@@ -394,6 +394,49 @@ workflows:
 			want: []string{`10:9: warning: workflow parameter "tenant" has no "in", but the workflow calls operations, which need it`},
 		},
 		{
+			name: "http values out of place",
+			doc: head + `      - stepId: a
+        operationId: x
+        parameters:
+          - {name: id, in: query, value: $response.body#/id}
+        successCriteria: [{condition: $statusCode == 200}]
+        onSuccess:
+          - {name: done, type: end}
+          - {name: done, type: end, criteria: [{condition: $statusCode == 201}]}
+      - stepId: b
+        workflowId: w
+        successCriteria: [{condition: $statusCode == 200}]
+    outputs:
+      code: $statusCode
+`,
+			want: []string{
+				`11:42: warning: $response.body#/id is not available here: parameters and request bodies are evaluated before the call`,
+				`15:13: warning: onSuccess lists two actions named "done" (first at 14:13)`,
+				`18:39: warning: $statusCode has no value: step "b" calls a workflow, not an operation`,
+				`20:13: warning: $statusCode has no value in workflow outputs, which are evaluated after the last step`,
+			},
+		},
+		{
+			name: "multibyte column",
+			doc: head + `      - stepId: a
+        operationId: x
+        successCriteria:
+          - condition: $response.body#/名前 == 'é' &&
+`,
+			want: []string{`11:52: error: invalid simple condition: unexpected end of condition: expected a value: a literal, a runtime expression or '('`},
+		},
+		{
+			name: "block scalar reported at its start",
+			doc: head + `      - stepId: a
+        operationId: x
+        successCriteria:
+          - condition: >-
+              $statusCode == 200 &&
+              $statusCode <
+`,
+			want: []string{`11:24: error: invalid simple condition: unexpected end of condition: expected a value: a literal, a runtime expression or '('`},
+		},
+		{
 			name: "qualified operationId",
 			doc: head + `      - stepId: a
         operationId: $sourceDescriptions.apis.getPet

@@ -55,7 +55,8 @@ type loader struct {
 type phase uint8
 
 const (
-	phaseWorkflow phase = iota // workflow-level: outputs, workflow actions
+	phaseWorkflow phase = iota // workflow-level actions (evaluated after each step's call)
+	phaseOutputs               // workflow outputs, once every step ran
 	phaseBefore                // parameters and request body: before the call
 	phaseAfter                 // outputs, criteria, step actions: after the call
 )
@@ -563,10 +564,8 @@ func (l *loader) parameters(t *tnode, w *Workflow, step int, needIn bool) []*Par
 		name string
 	}
 	seen := map[key]Pos{}
+	// Workflow parameters are evaluated for each step, before its call.
 	ph := phaseBefore
-	if step < 0 {
-		ph = phaseWorkflow
-	}
 	for _, pt := range objects(t, "parameters") {
 		var p *Parameter
 		if pt.get("reference") != nil {
@@ -660,6 +659,19 @@ func (l *loader) actions(t *tnode, field string, kind ActionKind, w *Workflow, s
 	if kind == FailureAction {
 		want = "failureActions"
 	}
+	names := map[string]Pos{}
+	defer func() {
+		for _, a := range out {
+			if a.Name == "" {
+				continue
+			}
+			if first, dup := names[a.Name]; dup {
+				l.warnf(a.Pos, "%s lists two actions named %q (first at %s)", field, a.Name, posStr(first)).Hint = "the spec forbids duplicate actions in a list; give each a distinct name"
+			} else {
+				names[a.Name] = a.Pos
+			}
+		}
+	}()
 	for _, at := range objects(t, field) {
 		var a *Action
 		if at.get("reference") != nil {
@@ -863,7 +875,7 @@ func (l *loader) outputs(t *tnode, w *Workflow, step int) []*Output {
 	}
 	ph := phaseAfter
 	if step < 0 {
-		ph = phaseWorkflow
+		ph = phaseOutputs
 	}
 	out := make([]*Output, 0, len(ot.keys))
 	for i, name := range ot.keys {
@@ -1118,6 +1130,17 @@ func (l *loader) checkRefs() {
 	reach := map[*Workflow]*stepGraph{}
 	for _, u := range l.refs {
 		e, w := u.e, u.wf
+		if isHTTP(e.Source) {
+			switch {
+			case u.phase == phaseBefore && isResponse(e.Source):
+				l.warnf(u.pos, "%s is not available here: parameters and request bodies are evaluated before the call", e).Hint = "to use a previous step's response, declare it in that step's outputs and write $steps.<stepId>.outputs.<name>"
+			case u.step >= 0 && w.Steps[u.step].Target.Kind == TargetWorkflow:
+				l.warnf(u.pos, "%s has no value: step %q calls a workflow, not an operation", e, w.Steps[u.step].StepID).Hint = "read the called workflow's outputs with $outputs.<name>"
+			case u.phase == phaseOutputs:
+				l.warnf(u.pos, "%s has no value in workflow outputs, which are evaluated after the last step", e).Hint = "declare it in a step's outputs and write $steps.<stepId>.outputs.<name>"
+			}
+			continue
+		}
 		switch e.Source {
 		case expr.SourceSteps:
 			ti := w.StepIndex(e.Owner)
@@ -1130,7 +1153,7 @@ func (l *loader) checkRefs() {
 				d := l.errorf(u.pos, "%s: step %q has no output %q", e, e.Owner, e.Name)
 				d.Hint = outputHint(target.Outputs, e.Name, "$steps."+e.Owner+".outputs.")
 			}
-			if u.step >= 0 && u.phase != phaseWorkflow && (ti > u.step || (ti == u.step && u.phase == phaseBefore)) {
+			if u.step >= 0 && (u.phase == phaseBefore || u.phase == phaseAfter) && (ti > u.step || (ti == u.step && u.phase == phaseBefore)) {
 				g := reach[w]
 				if g == nil {
 					g = newStepGraph(w)
@@ -1379,4 +1402,23 @@ func (l *loader) workflowParamsIn(w *Workflow) {
 			l.warnf(p.Pos, "workflow parameter %q has no \"in\", but the workflow calls operations, which need it", p.Name).Hint = "add in: path, query, header or cookie"
 		}
 	}
+}
+
+// isHTTP reports whether s reads the HTTP exchange of the current step.
+func isHTTP(s expr.Source) bool {
+	switch s {
+	case expr.SourceURL, expr.SourceMethod, expr.SourceStatusCode,
+		expr.SourceRequestHeader, expr.SourceRequestQuery, expr.SourceRequestPath, expr.SourceRequestBody,
+		expr.SourceResponseHeader, expr.SourceResponseQuery, expr.SourceResponsePath, expr.SourceResponseBody:
+		return true
+	}
+	return false
+}
+
+func isResponse(s expr.Source) bool {
+	switch s {
+	case expr.SourceStatusCode, expr.SourceResponseHeader, expr.SourceResponseQuery, expr.SourceResponsePath, expr.SourceResponseBody:
+		return true
+	}
+	return false
 }
