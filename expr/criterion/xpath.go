@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -11,7 +12,13 @@ import (
 	"github.com/arazzo-run/arazzo/expr"
 )
 
-type xpathMatcher struct{ e *xpath.Expr }
+// xpathMatcher holds compiled expressions in a pool: an antchfx *xpath.Expr
+// keeps iteration state in its query tree while it evaluates, so one compiled
+// expression must not be evaluated by two goroutines at once.
+type xpathMatcher struct {
+	src  string
+	pool *sync.Pool
+}
 
 func compileXPath(s string) (matcher, error) {
 	if err := checkXPath1(s); err != nil {
@@ -26,7 +33,15 @@ func compileXPath(s string) (matcher, error) {
 		}
 		return nil, pe
 	}
-	return xpathMatcher{e}, nil
+	pool := &sync.Pool{New: func() any {
+		e, err := xpath.Compile(s)
+		if err != nil {
+			return nil // cannot happen: s compiled once already
+		}
+		return e
+	}}
+	pool.Put(e)
+	return xpathMatcher{src: s, pool: pool}, nil
 }
 
 // xmlDoc parses the context value as XML. Strings and byte slices are parsed;
@@ -68,7 +83,16 @@ func (m xpathMatcher) match(v any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return ebv(m.e.Evaluate(xmlquery.CreateXPathNavigator(doc))), nil
+	return m.evalDoc(doc)
+}
+
+func (m xpathMatcher) evalDoc(doc *xmlquery.Node) (bool, error) {
+	e, _ := m.pool.Get().(*xpath.Expr)
+	if e == nil {
+		return false, fmt.Errorf("cannot compile XPath %q", m.src)
+	}
+	defer m.pool.Put(e)
+	return ebv(e.Evaluate(xmlquery.CreateXPathNavigator(doc))), nil
 }
 
 // ebv is XPath's effective boolean value.
