@@ -165,6 +165,21 @@
 // recursive descent only over that bounded nesting, so hostile input cannot
 // exhaust the stack; evaluation never recurses deeper than parsing did.
 //
+// # Differences from the swaggerexpert reference vectors
+//
+// corpus_test.go runs the swaggerexpert arazzo-runtime-expression and
+// arazzo-criterion vectors from the shared corpus. Deliberate differences:
+//
+//   - "{$request.body#/url}": an embedded pointer ends at the first '}'
+//     (swaggerexpert 2.x lets the pointer swallow it and finds nothing).
+//   - "{$url}}" yields $url and a literal '}'; "{$unknown.type}" is an error
+//     rather than ignored text.
+//   - A missing value is an error wrapping ErrNotFound where swaggerexpert
+//     yields false ("$response.body.missing > 0") or "" (interpolating
+//     undefined).
+//   - $self (Arazzo 1.1.0) is not an expression.
+//   - "{{$" is an escape here; swaggerexpert has none.
+//
 // # Errors
 //
 // Parse errors are *SyntaxError with a byte offset into the string that was
