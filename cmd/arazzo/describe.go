@@ -181,6 +181,7 @@ func describeTarget(s *arazzo.Step, uses []auth.Use) string {
 type inputProperty struct {
 	name, typ, description string
 	required               bool
+	secret                 bool // format: password or writeOnly: true
 }
 
 // inputProperties reads the top-level properties of a workflow's inputs
@@ -217,7 +218,9 @@ func inputProperties(w *arazzo.Workflow) []inputProperty {
 			typ = ref
 		}
 		desc, _ := ps["description"].(string)
-		out = append(out, inputProperty{name: name, typ: typ, description: desc, required: required[name]})
+		format, _ := ps["format"].(string)
+		writeOnly, _ := ps["writeOnly"].(bool)
+		out = append(out, inputProperty{name: name, typ: typ, description: desc, required: required[name], secret: format == "password" || writeOnly})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].required != out[j].required {

@@ -22,6 +22,7 @@ import (
 	"github.com/arazzo-run/arazzo/auth"
 	"github.com/arazzo-run/arazzo/mock"
 	"github.com/arazzo-run/arazzo/openapi"
+	"github.com/arazzo-run/arazzo/report"
 	"github.com/arazzo-run/arazzo/runtime"
 )
 
@@ -39,6 +40,9 @@ type runFlags struct {
 	timeout        time.Duration
 	requestTimeout time.Duration
 	maxSteps       int
+	reportFile     string
+	harFile        string
+	junitFile      string
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -80,6 +84,9 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
+	fl.StringVar(&f.reportFile, "report", "", "write a JSON report of the run to FILE (shape: report/report.schema.json)")
+	fl.StringVar(&f.harFile, "har", "", "write the HTTP exchanges to FILE as HAR 1.2 (opens in browser dev tools)")
+	fl.StringVar(&f.junitFile, "junit", "", "write a JUnit XML report to FILE (one testcase per step)")
 	return cmd
 }
 
@@ -137,7 +144,11 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		MaxSteps:       f.maxSteps,
 		RequestTimeout: f.requestTimeout,
 	}
-	redact := func(s string) string { return s }
+	// Secrets are masked in everything printed or written: the credentials
+	// (and tokens obtained with them) and inputs that the schema marks as
+	// secret.
+	secretInputs := secretInputNames(w)
+	redact := auth.Redactor(secretValues(inputs, secretInputs)...)
 	if f.mock {
 		client, mockServers := mockClient(b, plan, w, f.mockSeed)
 		opts.HTTPClient = client
@@ -158,7 +169,8 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			// to another host drops them.
 			client.CheckRedirect = a.StripOnRedirect
 			opts.Authenticate = a.Authenticate
-			redact = a.Redact
+			inputRedact := redact
+			redact = func(s string) string { return a.Redact(inputRedact(s)) }
 		}
 	}
 	if !f.quiet {
@@ -182,6 +194,11 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	}
 	if err := writeOutputs(e.stdout, res.Outputs, redact); err != nil {
 		return err
+	}
+	meta := report.Meta{Tool: "arazzo", Version: version, Document: file, Inputs: inputs, SecretInputs: secretInputs, Steps: report.StepsOf(b.Doc)}
+	if err := writeReports(f, res, meta, redact); err != nil {
+		fmt.Fprintf(e.stderr, "arazzo: %v\n", err)
+		return exitWith(exitFailed)
 	}
 	if !res.Success {
 		reason := "failed"
@@ -378,4 +395,67 @@ func mockClient(b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Workflow, seed 
 		servers[name] = "http://" + host
 	}
 	return &http.Client{Transport: mock.Transport(routes)}, servers
+}
+
+// writeReports writes the --report, --har and --junit files, if asked for,
+// whatever the verdict: a failed run is when they matter most.
+func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact func(string) string) error {
+	write := func(path string, fn func(io.Writer) error) error {
+		if path == "" {
+			return nil
+		}
+		var buf bytes.Buffer
+		if err := fn(&buf); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+		return nil
+	}
+	if err := write(f.reportFile, func(w io.Writer) error { return report.WriteJSON(w, res, meta, redact) }); err != nil {
+		return err
+	}
+	if err := write(f.harFile, func(w io.Writer) error { return report.WriteHAR(w, res, meta, redact) }); err != nil {
+		return err
+	}
+	return write(f.junitFile, func(w io.Writer) error {
+		return report.WriteJUnit(w, []*runtime.Result{res}, meta, redact)
+	})
+}
+
+// secretWords mark an input as secret by its name.
+var secretWords = []string{"secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "credential", "private"}
+
+// secretInputNames lists the top-level inputs whose values must be masked:
+// those the schema marks (format: password, writeOnly: true) and those whose
+// names say so (token, secret, password, api key...).
+func secretInputNames(w *arazzo.Workflow) []string {
+	var names []string
+	for _, p := range inputProperties(w) {
+		if p.secret || containsAny(strings.ToLower(p.name), secretWords) {
+			names = append(names, p.name)
+		}
+	}
+	return names
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretValues returns the string values of the named inputs.
+func secretValues(inputs map[string]any, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if s, ok := inputs[n].(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
