@@ -57,6 +57,9 @@
 // three levels, capped recursion). JSON types are JSON-encoded, text/* types
 // get strings as is, other types a string example or no body.
 //
+// Every answer from an operation carries an X-Mock-Operation header naming
+// it (its operationId, else "METHOD /template").
+//
 // Echo: the top-level properties of the request body and the path
 // parameters come back in the top-level properties of the response object
 // with the same name, when the value satisfies that property's schema (so a

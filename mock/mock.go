@@ -176,8 +176,8 @@ func (m *Mock) handle(r *http.Request) result {
 		}
 	}
 	if n == nil {
-		if any, _ := m.route(path, "", nil); any != nil {
-			allowed := slices.Sorted(mapKeys(any.ops))
+		if other, _ := m.route(path, "", nil); other != nil {
+			allowed := slices.Sorted(mapKeys(other.ops))
 			msg := fmt.Sprintf("mock: method %s is not allowed on %s (allowed: %s)", method, r.URL.Path, strings.Join(allowed, ", "))
 			res := problem(http.StatusMethodNotAllowed, msg, nil)
 			res.header.Set("Allow", strings.Join(allowed, ", "))
@@ -192,7 +192,11 @@ func (m *Mock) handle(r *http.Request) result {
 	op := n.ops[method]
 	c := m.compile(op)
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	var body []byte
+	var err error
+	if r.Body != nil { // nil only when a handler is called directly
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	}
 	if err != nil {
 		res := problem(http.StatusBadRequest, "mock: cannot read request body: "+err.Error(), nil)
 		res.opID = op.id

@@ -503,3 +503,15 @@ func TestHostileSizesAreCapped(t *testing.T) {
 		t.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
 	}
 }
+
+// Regression: a request built by hand may have a nil Body.
+func TestNilRequestBody(t *testing.T) {
+	m := New(loadDoc(t, "testdata/pets.yaml"), Options{})
+	r := httptest.NewRequest("POST", "/pets", nil)
+	r.Body = nil
+	w := httptest.NewRecorder()
+	m.ServeHTTP(w, r)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "missing required request body") {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+}
