@@ -11,9 +11,11 @@
 // unless Sim.Audience is set.
 //
 // Other Management API paths (organizations, users, roles, ...) are served
-// by a generic store so that sibling workflows run: POST creates (201, an
-// "id" is added), GET returns the collection or the object, PATCH merges,
-// DELETE removes (204). They require a valid token but no particular scope.
+// by a generic store so that sibling workflows run: POST creates (an "id"
+// is added; the status is the one the Auth0 description documents, e.g. 200
+// for POST /roles, 204 for POST /organizations/{id}/members), GET returns
+// the collection or the object, PATCH merges, DELETE removes (204). They
+// require a valid token but no particular scope.
 package auth0sim
 
 import (
@@ -56,7 +58,7 @@ type Sim struct {
 	ClientID, ClientSecret string
 	// Granted are the scopes the application has been granted for the
 	// Management API; a token request asking for more is refused with 403
-	// access_denied, as Auth0 does.
+	// access_denied, as Auth0 does. Nil grants every scope asked for.
 	Granted []string
 	// Audience, when set, is the only audience accepted; "" means the
 	// server's origin + "/api/v2/".
@@ -264,10 +266,14 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	var obj map[string]any
 	if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
 		if len(body) > 0 {
-			if err := json.Unmarshal(body, &obj); err != nil {
+			var v any
+			if err := json.Unmarshal(body, &v); err != nil {
 				apiError(w, http.StatusBadRequest, "Bad Request", "Payload validation error: 'Invalid JSON'", "invalid_body")
 				return
 			}
+			// An array body (PATCH /connections/{id}/clients) is valid
+			// JSON; the stores only keep objects.
+			obj, _ = v.(map[string]any)
 		}
 		if obj == nil {
 			obj = map[string]any{}
@@ -287,7 +293,7 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	case "GET /api/v2/client-grants":
 		writeJSON(w, http.StatusOK, s.grants)
 	default:
-		s.genericLocked(w, r.Method, path, obj)
+		s.genericLocked(w, r.Method, path, r.URL.Query(), obj)
 	}
 }
 
@@ -367,7 +373,7 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request, tr TokenRequest, id,
 	scopes := strings.Fields(tr.Scope)
 	var missing []string
 	for _, sc := range scopes {
-		if !has(s.Granted, sc) {
+		if s.Granted != nil && !has(s.Granted, sc) {
 			missing = append(missing, sc)
 		}
 	}
@@ -499,9 +505,56 @@ func (s *Sim) createGrant(w http.ResponseWriter, obj map[string]any) {
 	writeJSON(w, http.StatusCreated, g)
 }
 
+// genericStatus is the success status of the Management API operations
+// the generic store serves, from the Auth0 description (the api-evangelist
+// sibling workflows check them): "METHOD pattern" with * for one segment.
+var genericStatus = map[string]int{
+	"POST organizations":                   201,
+	"POST organizations/*/members":         204,
+	"POST organizations/*/members/*/roles": 204,
+	"POST organizations/*/invitations":     200,
+	"POST organizations/*/connections":     201,
+	"POST roles":                           200,
+	"POST roles/*/users":                   200,
+	"POST roles/*/permissions":             201,
+	"POST users":                           201,
+	"POST users/*/roles":                   204,
+	"POST users/*/permissions":             201,
+	"POST connections":                     201,
+	"PATCH connections/*/clients":          204,
+	"DELETE grants/*":                      204,
+}
+
+func statusFor(method string, segs []string, def int) int {
+	for pat, code := range genericStatus {
+		m, p, _ := strings.Cut(pat, " ")
+		if m != method {
+			continue
+		}
+		ps := strings.Split(p, "/")
+		if len(ps) != len(segs) {
+			continue
+		}
+		ok := true
+		for i := range ps {
+			if ps[i] != "*" && ps[i] != segs[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return code
+		}
+	}
+	return def
+}
+
 // genericLocked serves any other /api/v2 path as nested collections: an
 // even number of segments after /api/v2 names an object, odd a collection.
-func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, obj map[string]any) {
+// A POST whose body is one array field ({"members": [...]}, {"roles":
+// [...]}) adds each element to the collection (a string s becomes {"id":
+// s}). GET /users-by-email?email= and GET /roles?name_filter= filter.
+func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query url.Values, obj map[string]any) {
 	segs := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")
 	coll, id := path, ""
 	if len(segs)%2 == 0 {
@@ -517,47 +570,91 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, obj map[
 		}
 		return -1
 	}
-	switch {
-	case method == http.MethodGet && id == "":
-		if items == nil {
-			items = []map[string]any{}
+	reply := func(status int, v any) {
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
 		}
-		writeJSON(w, http.StatusOK, items)
+		writeJSON(w, status, v)
+	}
+	switch {
+	case method == http.MethodGet && path == "/api/v2/users-by-email":
+		out := []map[string]any{}
+		for _, u := range s.generic["/api/v2/users"] {
+			if strings.EqualFold(fmt.Sprint(u["email"]), query.Get("email")) {
+				out = append(out, u)
+			}
+		}
+		writeJSON(w, http.StatusOK, out)
+	case method == http.MethodGet && id == "":
+		out := []map[string]any{}
+		for _, it := range items {
+			if f := query.Get("name_filter"); f != "" && !strings.Contains(fmt.Sprint(it["name"]), f) {
+				continue
+			}
+			out = append(out, it)
+		}
+		writeJSON(w, http.StatusOK, out)
 	case method == http.MethodGet:
 		if i := find(); i >= 0 {
 			writeJSON(w, http.StatusOK, items[i])
 			return
 		}
 		apiError(w, http.StatusNotFound, "Not Found", "The resource does not exist", "inexistent_resource")
-	case (method == http.MethodPost || method == http.MethodPut) && id == "":
+	case method == http.MethodPost && id == "":
+		status := statusFor(method, segs, http.StatusCreated)
+		if len(obj) == 1 {
+			for _, v := range obj {
+				if list, ok := v.([]any); ok {
+					for _, x := range list {
+						o, ok := x.(map[string]any)
+						if !ok {
+							o = map[string]any{"id": x}
+						}
+						items = append(items, copyMap(o))
+					}
+					s.generic[coll] = items
+					reply(status, map[string]any{})
+					return
+				}
+			}
+		}
 		o := copyMap(obj)
 		if _, ok := o["id"]; !ok {
-			o["id"] = s.nextID(strings.ReplaceAll(segs[len(segs)-1], "-", "_"))
+			prefix := strings.ReplaceAll(segs[len(segs)-1], "-", "_")
+			if len(segs) == 1 && segs[0] == "users" {
+				o["user_id"] = "auth0|" + randHex(8)
+				o["id"] = o["user_id"]
+			} else {
+				o["id"] = s.nextID(prefix)
+			}
 		}
 		s.generic[coll] = append(items, o)
-		writeJSON(w, http.StatusCreated, o)
+		reply(status, o)
+	case method == http.MethodPatch && id == "":
+		// PATCH on a collection (connections/{id}/clients): a batch update.
+		reply(statusFor(method, segs, http.StatusOK), map[string]any{})
 	case method == http.MethodPatch || method == http.MethodPut:
 		i := find()
 		if i < 0 {
 			o := copyMap(obj)
 			o["id"] = id
 			s.generic[coll] = append(items, o)
-			writeJSON(w, http.StatusOK, o)
+			reply(statusFor(method, segs, http.StatusOK), o)
 			return
 		}
 		for k, v := range obj {
 			items[i][k] = v
 		}
-		writeJSON(w, http.StatusOK, items[i])
+		reply(statusFor(method, segs, http.StatusOK), items[i])
 	case method == http.MethodDelete:
 		if i := find(); i >= 0 {
 			s.generic[coll] = append(items[:i:i], items[i+1:]...)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	case method == http.MethodPost:
-		// An action on an object (POST /roles/{id}/users): accepted.
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write([]byte("{}"))
+		// An action on an object: accepted.
+		reply(statusFor(method, segs, http.StatusCreated), map[string]any{})
 	default:
 		apiError(w, http.StatusMethodNotAllowed, "Method Not Allowed", "unsupported method", "")
 	}
