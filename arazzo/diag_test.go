@@ -365,7 +365,7 @@ components:
           - {name: Authorization, in: header, value: Bearer $inputs.token}
         successCriteria: [{condition: $statusCode == 200}]
 `,
-			want: []string{`11:54: warning: "Bearer $inputs.token" contains $inputs.token outside braces, which is not evaluated; write {$inputs.token} to interpolate it`},
+			want: []string{`11:61: warning: "Bearer $inputs.token" contains $inputs.token outside braces, which is not evaluated; write {$inputs.token} to interpolate it`},
 		},
 		{
 			name: "style warnings",

@@ -897,7 +897,7 @@ func (l *loader) outputs(t *tnode, w *Workflow, step int) []*Output {
 		o.Value = tmpl
 		if tmpl.IsLiteral() {
 			if msg, ok := expr.Suspicious(vt.str); ok {
-				l.warnf(vt.pos, "%s", msg)
+				l.warnf(suspiciousPos(vt), "%s", msg)
 			} else {
 				l.warnf(vt.pos, "output %q is a constant, not a runtime expression", name).Hint = "outputs are usually expressions such as $response.body#/id"
 			}
@@ -938,7 +938,7 @@ func (l *loader) value(t *tnode, w *Workflow, step int, ph phase) *Value {
 		}
 		if tmpl.IsLiteral() {
 			if msg, ok := expr.Suspicious(t.str); ok {
-				l.warnf(t.pos, "%s", msg)
+				l.warnf(suspiciousPos(t), "%s", msg)
 			}
 			v.Literal = t.str
 			return v
@@ -1421,4 +1421,15 @@ func isResponse(s expr.Source) bool {
 		return true
 	}
 	return false
+}
+
+// suspiciousPos points at the first '$' of a string that almost holds a
+// runtime expression (not one right after '{', which is a real embedding).
+func suspiciousPos(t *tnode) Pos {
+	for i := 0; i < len(t.str); i++ {
+		if t.str[i] == '$' && (i == 0 || t.str[i-1] != '{') {
+			return t.strAt(i)
+		}
+	}
+	return t.pos
 }
