@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"net/http"
 	"net/textproto"
@@ -226,8 +227,8 @@ func (c *stepCtx) component(e *expr.Expression) (any, bool) {
 		if p == nil || p.Value == nil {
 			return nil, false
 		}
-		v, err := evalValue(p.Value, c)
-		if err != nil {
+		v, ok, err := evalValue(p.Value, c)
+		if err != nil || !ok {
 			return nil, false
 		}
 		return v, true
@@ -266,40 +267,68 @@ func headerValue(h http.Header, name string) (any, bool) {
 // evalValue evaluates a document value: literal subtrees are returned as-is
 // (shared with the Plan: callers that mutate must copy first), expressions
 // and templates are evaluated, arrays and objects rebuilt around them.
-func evalValue(v *arazzo.Value, ctx expr.Context) (any, error) {
+// present is false when the value refers to a workflow input that was not
+// given (an optional input): such a value is omitted, and so is an object
+// member or array item holding one.
+func evalValue(v *arazzo.Value, ctx expr.Context) (val any, present bool, err error) {
 	if v == nil {
-		return nil, nil
+		return nil, true, nil
 	}
 	switch v.Kind {
 	case arazzo.ValueLiteral:
-		return v.Literal, nil
+		return v.Literal, true, nil
 	case arazzo.ValueTemplate:
 		if v.Template == nil {
-			return nil, nil
+			return nil, true, nil
 		}
-		return v.Template.Eval(ctx)
-	case arazzo.ValueArray:
-		out := make([]any, len(v.Items))
-		for i, it := range v.Items {
-			x, err := evalValue(it, ctx)
-			if err != nil {
-				return nil, err
+		x, err := v.Template.Eval(ctx)
+		if err != nil {
+			if errors.Is(err, expr.ErrNotFound) && absentInput(v.Template, ctx) {
+				return nil, false, nil
 			}
-			out[i] = x
+			return nil, false, err
 		}
-		return out, nil
+		return x, true, nil
+	case arazzo.ValueArray:
+		out := make([]any, 0, len(v.Items))
+		for _, it := range v.Items {
+			x, ok, err := evalValue(it, ctx)
+			if err != nil {
+				return nil, false, err
+			}
+			if ok {
+				out = append(out, x)
+			}
+		}
+		return out, true, nil
 	case arazzo.ValueObject:
 		out := make(map[string]any, len(v.Members))
 		for _, m := range v.Members {
-			x, err := evalValue(m.Value, ctx)
+			x, ok, err := evalValue(m.Value, ctx)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			out[m.Key] = x
+			if ok {
+				out[m.Key] = x
+			}
 		}
-		return out, nil
+		return out, true, nil
 	}
-	return v.Literal, nil
+	return v.Literal, true, nil
+}
+
+// absentInput reports whether a template refers to a workflow input that
+// was not given.
+func absentInput(t *expr.Template, ctx expr.Context) bool {
+	for _, e := range t.Expressions() {
+		if e.Source != expr.SourceInputs {
+			continue
+		}
+		if _, ok := ctx.Value(e); !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // deepCopy copies maps and slices of a decoded JSON value so that payload

@@ -79,6 +79,13 @@
 // an early end) and on failure alike. Step outputs are recorded for
 // successful attempts only.
 //
+// Optional inputs: a parameter value, payload member or array item, or a
+// whole payload that refers to a workflow input that was not given is left
+// out (the parameter is not sent, the member is absent, there is no body),
+// so optional inputs work without extra syntax. Any other value that
+// cannot be evaluated (a missing step output, a JSON pointer into an input
+// that selects nothing) is an error and nothing is sent.
+//
 // Requests: Options.Servers (by source description name, in every
 // document of the bundle) replaces the OpenAPI servers; otherwise the
 // operation's first server, with Options.ServerVars over the variable

@@ -85,9 +85,12 @@ func (r *run) buildRequest(cs *cstep, ctx *stepCtx) (*reqState, error) {
 	var cookies []string
 	for i := range cs.params {
 		cp := &cs.params[i]
-		v, err := evalValue(cp.p.Value, ctx)
+		v, ok, err := evalValue(cp.p.Value, ctx)
 		if err != nil {
-			return nil, &BuildError{What: fmt.Sprintf("parameter %q (%s)", cp.p.Name, cp.p.In), Err: err}
+			return nil, paramError(cp, err)
+		}
+		if !ok {
+			continue // an optional input that was not given: no parameter
 		}
 		v = normalize(v)
 		switch cp.p.In {
@@ -203,9 +206,10 @@ func (r *run) baseURL(cs *cstep) (string, error) {
 func (r *run) buildBody(cs *cstep, ctx *stepCtx, rq *reqState) error {
 	rb := cs.body
 	var v any
-	if rb.Payload != nil {
+	hasPayload := rb.Payload != nil
+	if hasPayload {
 		var err error
-		v, err = evalValue(rb.Payload, ctx)
+		v, hasPayload, err = evalValue(rb.Payload, ctx)
 		if err != nil {
 			return err
 		}
@@ -219,8 +223,8 @@ func (r *run) buildBody(cs *cstep, ctx *stepCtx, rq *reqState) error {
 			return err
 		}
 	}
-	if rb.Payload == nil && len(rb.Replacements) == 0 {
-		return nil
+	if !hasPayload && len(rb.Replacements) == 0 {
+		return nil // no payload, or a whole-payload input that was not given
 	}
 	if ctype == "" {
 		// Neither the step nor the operation says: JSON for structured
@@ -536,9 +540,12 @@ func applyReplacements(v any, mt string, reps []*arazzo.Replacement, ctx expr.Co
 		if rep == nil {
 			continue
 		}
-		val, err := evalValue(rep.Value, ctx)
+		val, ok, err := evalValue(rep.Value, ctx)
 		if err != nil {
 			return nil, fmt.Errorf("replacement %s: %w", rep.Target, err)
+		}
+		if !ok {
+			continue // an optional input that was not given
 		}
 		val = deepCopy(val)
 		p, err := expr.ParsePointer(rep.Target)
@@ -623,9 +630,12 @@ func replaceXML(s string, reps []*arazzo.Replacement, ctx expr.Context) (any, er
 		if rep == nil {
 			continue
 		}
-		val, err := evalValue(rep.Value, ctx)
+		val, ok, err := evalValue(rep.Value, ctx)
 		if err != nil {
 			return nil, fmt.Errorf("replacement %s: %w", rep.Target, err)
+		}
+		if !ok {
+			continue
 		}
 		nodes, err := xmlquery.QueryAll(doc, rep.Target)
 		if err != nil {

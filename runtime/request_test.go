@@ -524,3 +524,85 @@ workflows:
 		t.Errorf("success=%v requests=%d err=%v", res.Success, len(srv.requests()), res.Err)
 	}
 }
+
+// A value that refers to an optional input that was not given is left
+// out: the parameter, the payload member or item, or the whole body.
+func TestAbsentOptionalInputsAreOmitted(t *testing.T) {
+	p := compileDoc(t, header+`
+workflows:
+  - workflowId: w
+    inputs:
+      type: object
+      properties:
+        name: {type: string}
+        tags: {type: array}
+        limit: {type: integer}
+        body: {type: object}
+    steps:
+      - stepId: list
+        operationId: listPets
+        parameters:
+          - {name: limit, in: query, value: $inputs.limit}
+          - {name: tags, in: query, value: [x]}
+      - stepId: create
+        operationId: createPet
+        requestBody:
+          payload:
+            name: $inputs.name
+            tags: $inputs.tags
+            list: [$inputs.name, fixed]
+      - stepId: whole
+        operationId: createPet
+        requestBody:
+          payload: $inputs.body
+`)
+	srv := okServer(t)
+	res := mustRun(t, p, "w", map[string]any{"name": "Rex"}, srv.opts(nil))
+	if !res.Success {
+		t.Fatal(res.Err)
+	}
+	r := srv.requests()
+	if r[0].Query != "tags=x" {
+		t.Errorf("query = %q", r[0].Query)
+	}
+	if r[1].Body != `{"list":["Rex","fixed"],"name":"Rex"}` {
+		t.Errorf("body = %s", r[1].Body)
+	}
+	if r[2].Body != "" || r[2].Header.Get("Content-Type") != "" {
+		t.Errorf("whole body = %q (%s)", r[2].Body, r[2].Header.Get("Content-Type"))
+	}
+	res = mustRun(t, p, "w", map[string]any{}, srv.opts(nil))
+	if !res.Success {
+		t.Fatal(res.Err)
+	}
+	if got := srv.requests()[4].Body; got != `{"list":["fixed"]}` {
+		t.Errorf("body = %s", got)
+	}
+}
+
+// A missing step output is not an optional input: the request cannot be
+// built.
+func TestMissingStepOutputIsAnError(t *testing.T) {
+	p := compileDoc(t, header+`
+workflows:
+  - workflowId: w
+    steps:
+      - stepId: first
+        operationId: status
+        onSuccess:
+          - {name: skip, type: goto, stepId: second}
+      - stepId: never
+        operationId: status
+        outputs:
+          id: $response.body#/id
+      - stepId: second
+        operationId: getPet
+        parameters:
+          - {name: petId, in: path, value: $steps.never.outputs.id}
+`)
+	srv := okServer(t)
+	res := mustRun(t, p, "w", nil, srv.opts(nil))
+	if res.Success || !strings.Contains(res.Err.Error(), "$steps.never.outputs.id") || len(srv.requests()) != 1 {
+		t.Errorf("err = %v, %d requests", res.Err, len(srv.requests()))
+	}
+}

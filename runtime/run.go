@@ -657,10 +657,13 @@ func evalCriteria(cs []*arazzo.Criterion, ctx expr.Context) ([]CriterionResult, 
 func (r *run) execWorkflowStep(cs *cstep, ws *wfState, sr *StepRun, ctx *stepCtx, depth int) bool {
 	inputs := make(map[string]any, len(cs.params))
 	for _, p := range cs.params {
-		v, err := evalValue(p.p.Value, ctx)
+		v, ok, err := evalValue(p.p.Value, ctx)
 		if err != nil {
 			sr.Err = &BuildError{What: fmt.Sprintf("parameter %q", p.p.Name), Err: err}
 			return true
+		}
+		if !ok {
+			continue // an optional input that was not given
 		}
 		inputs[p.p.Name] = normalize(v)
 	}
