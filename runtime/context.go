@@ -2,8 +2,8 @@ package runtime
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/textproto"
 	"strings"
