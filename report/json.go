@@ -236,9 +236,7 @@ func jsonBodyOf(b *maskedBody) *jsonBody {
 	if b.Encoding == encJSON {
 		jb.Content = b.JSON
 	} else {
-		var buf bytes.Buffer
-		writeJSONString(&buf, b.Text)
-		jb.Content = buf.Bytes()
+		jb.Content = appendJSONString(nil, b.Text)
 	}
 	return jb
 }

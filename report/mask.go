@@ -83,6 +83,8 @@ func secretHeader(name string) bool {
 type masker struct {
 	redact  Redactor
 	learned *strings.Replacer // nil when nothing was learned
+	forms   []string          // what learned replaces, longest first
+	formsB  [][]byte          // the same, as bytes
 	secrets map[string]bool
 }
 
@@ -149,6 +151,10 @@ func newMasker(results []*runtime.Result, meta Meta, redact Redactor) *masker {
 			pairs = append(pairs, s, Mask)
 		}
 		m.learned = strings.NewReplacer(pairs...)
+		m.forms = list
+		for _, f := range list {
+			m.formsB = append(m.formsB, []byte(f))
+		}
 	}
 	return m
 }
@@ -179,10 +185,13 @@ func (m *masker) learnValue(v any, secret bool) {
 		for _, e := range v {
 			m.learnValue(e, secret)
 		}
-	case nil, bool, float64, int, int64:
-		if secret && v != nil {
+	case float64, int, int64:
+		// Numbers are learned (a PIN), booleans and null never: masking
+		// every "true" in a report would hide nothing.
+		if secret {
 			m.learn(fmt.Sprint(v))
 		}
+	case nil, bool:
 	default:
 		// Anything else is reported through its JSON form; learn from that.
 		if b, err := json.Marshal(v); err == nil {
@@ -271,8 +280,9 @@ func (m *masker) learnBody(b []byte, contentType string) {
 	}
 	switch mediaKind(contentType) {
 	case kindJSON, kindUnknown:
-		if v, err := decodeJSON(b); err == nil {
-			m.learnValue(v, false)
+		if json.Valid(b) {
+			r := jsonRewriter{m: m, src: b, learnOnly: true}
+			_ = r.value(false, 0) // a too-deep body teaches nothing more
 		}
 	case kindForm:
 		m.learnForm(string(b))
@@ -285,7 +295,14 @@ func (m *masker) str(s string) string {
 		return s
 	}
 	if m.learned != nil {
-		s = m.learned.Replace(s)
+		// A strings.Replacer with many patterns allocates even when
+		// nothing matches; most strings hold no secret.
+		for _, f := range m.forms {
+			if strings.Contains(s, f) {
+				s = m.learned.Replace(s)
+				break
+			}
+		}
 	}
 	if m.redact != nil {
 		s = m.redact(s)
@@ -492,109 +509,6 @@ func decodeJSON(b []byte) (any, error) {
 		return nil, fmt.Errorf("data after the JSON value")
 	}
 	return v, nil
-}
-
-// maskJSON re-encodes a JSON text compactly with secret fields and strings
-// masked, keeping the members' order (and duplicates) as received.
-func (m *masker) maskJSON(b []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var out bytes.Buffer
-	out.Grow(len(b))
-	if err := m.copyJSON(dec, &out, false, 0); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("data after the JSON value")
-	}
-	return out.Bytes(), nil
-}
-
-// maxJSONDepth bounds the nesting copyJSON follows (a hostile body cannot
-// exhaust the stack; encoding/json has its own, larger limit).
-const maxJSONDepth = 1000
-
-func (m *masker) copyJSON(dec *json.Decoder, out *bytes.Buffer, secret bool, depth int) error {
-	if depth > maxJSONDepth {
-		return fmt.Errorf("JSON nested deeper than %d", maxJSONDepth)
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			out.WriteByte('{')
-			for i := 0; dec.More(); i++ {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				k, _ := kt.(string)
-				if i > 0 {
-					out.WriteByte(',')
-				}
-				writeJSONString(out, m.str(k))
-				out.WriteByte(':')
-				if err := m.copyJSON(dec, out, secret || secretField(k), depth+1); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-			out.WriteByte('}')
-		case '[':
-			out.WriteByte('[')
-			for i := 0; dec.More(); i++ {
-				if i > 0 {
-					out.WriteByte(',')
-				}
-				if err := m.copyJSON(dec, out, secret, depth+1); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return err
-			}
-			out.WriteByte(']')
-		}
-	case string:
-		if secret {
-			writeJSONString(out, Mask)
-		} else {
-			writeJSONString(out, m.str(t))
-		}
-	case json.Number:
-		s := t.String()
-		if secret {
-			writeJSONString(out, Mask)
-		} else if ms := m.str(s); ms != s {
-			writeJSONString(out, ms)
-		} else {
-			out.WriteString(s)
-		}
-	case bool:
-		if secret {
-			writeJSONString(out, Mask)
-		} else if t {
-			out.WriteString("true")
-		} else {
-			out.WriteString("false")
-		}
-	case nil:
-		out.WriteString("null")
-	}
-	return nil
-}
-
-func writeJSONString(out *bytes.Buffer, s string) {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	out.Truncate(out.Len() - 1)
 }
 
 type mediaKindT uint8

@@ -220,3 +220,60 @@ func TestMaskValueOddTypes(t *testing.T) {
 		t.Errorf("secret in %s", b)
 	}
 }
+
+// Regression: a boolean under a secret field name was learned as a
+// secret, so every "true" in the report became "***".
+func TestLiteralsNotLearned(t *testing.T) {
+	m := maskerFor(nil, &runtime.ResponseRecord{Header: hdr("Content-Type", "application/json"),
+		Body: []byte(`{"token":true,"password":null,"api_key":false,"access_token":123456}`)},
+		Meta{Inputs: map[string]any{"password": true}}, nil)
+	for _, s := range []string{"true", "false", "null"} {
+		if got := m.str("x " + s); got != "x "+s {
+			t.Errorf("%q masked: %q", s, got)
+		}
+	}
+	if got := m.str("id 123456"); got != "id ***" {
+		t.Errorf("a secret number is not learned: %q", got)
+	}
+}
+
+// TestMaskJSONKeepsText: escapes, unicode and number spellings come out as
+// received; masked strings are valid JSON strings.
+func TestMaskJSONKeepsText(t *testing.T) {
+	m := maskerFor(nil, nil, Meta{}, testRedactor("s3cr3t"))
+	tests := []struct{ in, want string }{
+		{`{"a":"\u00e9\/x","b":1E+2,"c":-0.5e-3}`, `{"a":"\u00e9\/x","b":1E+2,"c":-0.5e-3}`},
+		{` { "a" : [ 1 , 2 ] , "b" : { } , "c" : [ ] } `, `{"a":[1,2],"b":{},"c":[]}`},
+		{`{"k":"s3cr\u0033t"}`, `{"k":"***"}`},
+		{`{"p\u0061ssword":"x"}`, `{"p\u0061ssword":"***"}`},
+		{`{"s3cr3t":1}`, `{"***":1}`},
+		{`"line\nbreak s3cr3t \u2028"`, `"line\nbreak *** \u2028"`},
+		{`[true,false,null,"x"]`, `[true,false,null,"x"]`},
+	}
+	for _, tt := range tests {
+		got, err := m.maskJSON([]byte(tt.in))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("maskJSON(%s) = %s, %v; want %s", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{``, `{`, `{"a":1}x`, `[1,]`, `nul`} {
+		if _, err := m.maskJSON([]byte(bad)); err == nil {
+			t.Errorf("maskJSON(%q) accepted", bad)
+		}
+	}
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"b\`, "\x00\x1f\t\r\n", "é ✓ \u2028\u2029", "bad \xff utf8", "<&>"} {
+		b := appendJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Errorf("%q -> %s: %v", s, b, err)
+			continue
+		}
+		want := strings.ToValidUTF8(s, "\uFFFD")
+		if back != want {
+			t.Errorf("%q -> %s -> %q", s, b, back)
+		}
+	}
+}
