@@ -12,8 +12,9 @@ import (
 
 // fakeAPIs are the local servers scripts can start with `serve NAME`.
 var fakeAPIs = map[string]func() http.Handler{
-	"pets":  newPetStore,
-	"auth0": func() http.Handler { return auth0sim.New() },
+	"pets":     newPetStore,
+	"pets-tls": newPetStore,
+	"auth0":    func() http.Handler { return auth0sim.New() },
 }
 
 // petStore is a tiny stateful API for the run scripts (testdata/script/pets.yaml

@@ -43,6 +43,7 @@ type runFlags struct {
 	reportFile     string
 	harFile        string
 	junitFile      string
+	transport      transportFlags
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -84,6 +85,12 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
+	fl.BoolVar(&f.transport.insecure, "insecure", false, "do not verify TLS certificates (warned; for test servers only)")
+	fl.StringVar(&f.transport.caCert, "ca-cert", "", "PEM file of extra CA certificates to trust (private APIs)")
+	fl.StringVar(&f.transport.clientCert, "client-cert", "", "PEM client certificate for mutual TLS (with --client-key)")
+	fl.StringVar(&f.transport.clientKey, "client-key", "", "PEM private key of --client-cert")
+	fl.StringArrayVar(&f.transport.allowHosts, "allow-host", nil, "only send requests to this host (repeatable; host or host:port); others are refused")
+	fl.BoolVar(&f.transport.noFollowRedirects, "no-follow-redirects", false, "treat redirects as responses instead of following them")
 	fl.StringVar(&f.reportFile, "report", "", "write a JSON report of the run to FILE (shape: report/report.schema.json)")
 	fl.StringVar(&f.harFile, "har", "", "write the HTTP exchanges to FILE as HAR 1.2 (opens in browser dev tools)")
 	fl.StringVar(&f.junitFile, "junit", "", "write a JUnit XML report to FILE (one testcase per step)")
@@ -157,7 +164,10 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			fmt.Fprintln(e.stderr, "note: --mock: credentials are not sent to the mock")
 		}
 	} else {
-		client := &http.Client{}
+		client, err := newHTTPClient(e, &f.transport)
+		if err != nil {
+			return err
+		}
 		opts.HTTPClient = client
 		creds = append(creds, auth.FromEnv(e.environ, schemeNames(b))...)
 		if len(creds) > 0 {
@@ -167,7 +177,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			}
 			// Credentials go only to each source's own server: a redirect
 			// to another host drops them.
-			client.CheckRedirect = a.StripOnRedirect
+			if !f.transport.noFollowRedirects {
+				client.CheckRedirect = a.StripOnRedirect
+			}
 			opts.Authenticate = a.Authenticate
 			inputRedact := redact
 			redact = func(s string) string { return a.Redact(inputRedact(s)) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -67,7 +68,16 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("serve: no fake API %q", args[0])
 	}
 	handler := h()
-	srv := httptest.NewServer(handler)
+	var srv *httptest.Server
+	if strings.HasSuffix(args[0], "-tls") {
+		// HTTPS with a self-signed certificate, written to $WORK/NAME-ca.pem
+		// for --ca-cert.
+		srv = httptest.NewTLSServer(handler)
+		pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+		ts.Check(os.WriteFile(filepath.Join(ts.Getenv("WORK"), args[0]+"-ca.pem"), pemBytes, 0o644))
+	} else {
+		srv = httptest.NewServer(handler)
+	}
 	ts.Defer(srv.Close)
 	ts.Setenv(upperName(args[0])+"_URL", srv.URL)
 	servedMu.Lock()
@@ -119,8 +129,11 @@ func cmdAuth0(ts *testscript.TestScript, neg bool, args []string) {
 func upperName(s string) string {
 	b := []byte(s)
 	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
+		switch {
+		case c >= 'a' && c <= 'z':
 			b[i] = c - 'a' + 'A'
+		case c == '-':
+			b[i] = '_'
 		}
 	}
 	return string(b)
