@@ -50,11 +50,14 @@ type (
 		Cache           struct{}    `json:"cache"`
 		Timings         harTimings  `json:"timings"`
 		Comment         string      `json:"comment,omitempty"`
-		WorkflowID      string      `json:"_workflowId"`
-		StepID          string      `json:"_stepId"`
-		Attempt         int         `json:"_attempt"`
-		Verdict         string      `json:"_verdict"`
-		Error           string      `json:"_error,omitempty"`
+		// ResourceType files the entries under Fetch/XHR in Chrome's
+		// network panel.
+		ResourceType string `json:"_resourceType"`
+		WorkflowID   string `json:"_workflowId"`
+		StepID       string `json:"_stepId"`
+		Attempt      int    `json:"_attempt"`
+		Verdict      string `json:"_verdict"`
+		Error        string `json:"_error,omitempty"`
 	}
 	harRequest struct {
 		Method      string       `json:"method"`
@@ -176,6 +179,7 @@ func harEntryOf(s *runtime.StepRun, runStart time.Time, m *masker) harEntry {
 		Time:            d,
 		Timings:         harTimings{Blocked: -1, DNS: -1, Connect: -1, Send: 0, Wait: d, Receive: 0, SSL: -1},
 		Comment:         m.str(fmt.Sprintf("%s/%s attempt %d: %s", s.Workflow, s.StepID, s.Attempt, verdict(s.Success))),
+		ResourceType:    "fetch",
 		WorkflowID:      s.Workflow,
 		StepID:          s.StepID,
 		Attempt:         s.Attempt,
