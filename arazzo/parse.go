@@ -448,6 +448,9 @@ func (l *loader) step(t *tnode, w *Workflow, idx int) {
 				if ref, ok := l.workflowRef(v, "workflowId"); ok {
 					s.Target = Target{Kind: TargetWorkflow, Source: ref.Source, WorkflowID: ref.WorkflowID}
 					l.checkWorkflowRef(ref, v.pos, "step "+strconv.Quote(s.StepID))
+					if ref.Source == "" && ref.WorkflowID == w.WorkflowID {
+						l.warnf(v.pos, "step %q calls its own workflow %q: the recursion ends only if an action stops it", s.StepID, w.WorkflowID)
+					}
 				}
 			}
 		}
