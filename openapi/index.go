@@ -72,3 +72,10 @@ func normalizePointer(ptr string) string {
 	}
 	return ptr
 }
+
+// OperationByMethodPath returns the operation for an HTTP method (any case)
+// and a path template exactly as written under `paths` ("/pets/{petId}").
+func (d *Document) OperationByMethodPath(method, path string) (*Operation, bool) {
+	op, ok := d.byPtr[OperationPointer(path, method)]
+	return op, ok
+}

@@ -69,6 +69,12 @@ func TestLoadPetstore(t *testing.T) {
 			t.Errorf("HasOperationPointer(%q) = true", ptr)
 		}
 	}
+	if op, ok := d.OperationByMethodPath("delete", "/pets/{petId}"); !ok || op.ID != "deletePet" {
+		t.Errorf("OperationByMethodPath: %v %v", op, ok)
+	}
+	if _, ok := d.OperationByMethodPath("PUT", "/pets"); ok {
+		t.Error("OperationByMethodPath found PUT /pets")
+	}
 	if !d.HasOperationID("listPets") || d.HasOperationID("listpets") {
 		t.Error("HasOperationID is wrong")
 	}
