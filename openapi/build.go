@@ -459,7 +459,11 @@ func warningOf(err error) (ptr, msg string) {
 	for {
 		switch e := err.(type) {
 		case *openapi3.SectionValidationError:
-			b.WriteString("/" + e.Section)
+			section := e.Section
+			if section == "external docs" {
+				section = "externalDocs"
+			}
+			b.WriteString("/" + section)
 			err = e.Cause
 			continue
 		case *openapi3.PathValidationError:
