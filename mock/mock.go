@@ -494,7 +494,7 @@ func encodeBody(ms *mediaSpec, g *generator, h http.Header) ([]byte, http.Header
 	}
 	switch {
 	case isJSON(ct):
-		b, err := json.Marshal(v)
+		b, err := appendJSON(make([]byte, 0, 512), v)
 		if err != nil {
 			return []byte{}, h
 		}
@@ -503,7 +503,7 @@ func encodeBody(ms *mediaSpec, g *generator, h http.Header) ([]byte, http.Header
 		if s, ok := v.(string); ok {
 			return []byte(s), h
 		}
-		b, _ := json.Marshal(v)
+		b, _ := appendJSON(nil, v)
 		return b, h
 	}
 	if s, ok := v.(string); ok {
@@ -572,6 +572,9 @@ func checkBody(c *checker, rb *openapi.RequestBody, r *http.Request, body []byte
 	for _, exactOnly := range []bool{true, false} {
 		for i := range rb.Content {
 			d := strings.ToLower(rb.Content[i].Type)
+			if base, _, err := mime.ParseMediaType(d); err == nil {
+				d = base // a documented "application/json; charset=utf-8"
+			}
 			if (exactOnly && d == strings.ToLower(mt)) || (!exactOnly && mediaMatches(d, mt)) {
 				media = &rb.Content[i]
 				break

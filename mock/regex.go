@@ -19,6 +19,9 @@ import (
 type patternMatcher struct {
 	re2  *regexp.Regexp
 	ecma *regexp2.Regexp
+	// tree is the parsed pattern (lookarounds removed) the generator walks,
+	// nil when regexp/syntax cannot parse it.
+	tree *syntax.Regexp
 }
 
 // ecmaMatchTimeout bounds a backtracking match on request data; a timeout
@@ -51,6 +54,11 @@ func compilePattern(src string) *patternMatcher {
 		re.MatchTimeout = ecmaMatchTimeout
 		p = &patternMatcher{ecma: re}
 	}
+	if p != nil {
+		if tree, err := syntax.Parse(stripLookaround(src), syntax.Perl); err == nil {
+			p.tree = tree
+		}
+	}
 	v, _ := patterns.LoadOrStore(src, p)
 	return v.(*patternMatcher)
 }
@@ -63,15 +71,11 @@ func compilePattern(src string) *patternMatcher {
 // open-ended repeats, used to reach a minLength.
 func genPattern(src string, rng *rand.Rand, grow int) (string, bool) {
 	p := compilePattern(src)
-	if p == nil {
-		return "", false
-	}
-	re, err := syntax.Parse(stripLookaround(src), syntax.Perl)
-	if err != nil {
+	if p == nil || p.tree == nil {
 		return "", false
 	}
 	var b strings.Builder
-	if !genRegexp(&b, re, rng, grow, 0) || b.Len() > 4096 {
+	if !genRegexp(&b, p.tree, rng, grow, 0) || b.Len() > 4096 {
 		return "", false
 	}
 	s := b.String()
@@ -149,20 +153,32 @@ func pickRune(ranges []rune, rng *rand.Rand) (rune, bool) {
 	if len(ranges) < 2 {
 		return 0, false
 	}
-	var nice []rune
+	// Count the nice runes, pick one by index, then find it: no allocation.
+	nice := func(r rune) bool { return r <= '9' && r >= '0' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+	count := 0
 	for i := 0; i+1 < len(ranges); i += 2 {
 		for r := max(ranges[i], '0'); r <= min(ranges[i+1], 'z'); r++ {
-			if r <= '9' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
-				nice = append(nice, r)
+			if nice(r) {
+				count++
 			}
 		}
 	}
-	if len(nice) > 0 {
-		return nice[rng.IntN(len(nice))], true
+	if count > 0 {
+		k := rng.IntN(count)
+		for i := 0; i+1 < len(ranges); i += 2 {
+			for r := max(ranges[i], '0'); r <= min(ranges[i+1], 'z'); r++ {
+				if nice(r) {
+					if k == 0 {
+						return r, true
+					}
+					k--
+				}
+			}
+		}
 	}
 	for i := 0; i+1 < len(ranges); i += 2 {
-		for r := max(ranges[i], 0x21); r <= min(ranges[i+1], 0x7e); r++ {
-			return r, true
+		if lo := max(ranges[i], 0x21); lo <= min(ranges[i+1], 0x7e) {
+			return lo, true
 		}
 	}
 	return ranges[0], true
