@@ -203,6 +203,22 @@ func unknownRoot(rest string) string {
 			break
 		}
 	}
+	switch word {
+	case "$request", "$response":
+		return fmt.Sprintf("incomplete runtime expression %q: write %s.header.<name>, %s.query.<name>, %s.path.<name> or %s.body", word, word, word, word, word)
+	case "$inputs", "$outputs":
+		return fmt.Sprintf("incomplete runtime expression %q: name one value, as in %s.<name> (and %s.<name>#/pointer inside it)", word, word, word)
+	case "$steps":
+		return "incomplete runtime expression \"$steps\": write $steps.<stepId>.outputs.<name>"
+	case "$workflows":
+		return "incomplete runtime expression \"$workflows\": write $workflows.<workflowId>.inputs.<name> or .outputs.<name>"
+	case "$sourceDescriptions":
+		return "incomplete runtime expression \"$sourceDescriptions\": write $sourceDescriptions.<name>.url (or .<operationId> / .<workflowId>)"
+	case "$components":
+		return "incomplete runtime expression \"$components\": write $components.<inputs|parameters|successActions|failureActions>.<name>"
+	case "$self", "$message":
+		return fmt.Sprintf("%s is an Arazzo 1.1.0 runtime expression; this implementation reads Arazzo 1.0.x", word)
+	}
 	msg := fmt.Sprintf("unknown runtime expression %q: expected $url, $method, $statusCode, $request., $response., $inputs., $outputs., $steps., $workflows., $sourceDescriptions. or $components.", word)
 	if sug := suggestRoot(word); sug != "" {
 		msg += "; did you mean " + sug + "?"

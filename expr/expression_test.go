@@ -119,6 +119,15 @@ func TestParseErrors(t *testing.T) {
 		{"RFC 6901: ~ must be ~0 or ~1", "$response.body#/a~2", 17, "'~'"},
 		{"RFC 6901: pointer starts with /", "$response.body#a", 15, "must start with '/'"},
 		{"header: no pointer", "$url#/a", 4, "unexpected"},
+		{"a root alone is incomplete", "$inputs", 0, "$inputs.<name>"},
+		{"a root alone is incomplete", "$steps", 0, "$steps.<stepId>.outputs.<name>"},
+		{"a root alone is incomplete", "$response", 0, "$response.body"},
+		{"a root alone is incomplete", "$components", 0, "$components.<inputs|parameters|successActions|failureActions>.<name>"},
+		{"a root alone is incomplete", "$workflows", 0, ".outputs.<name>"},
+		{"a root alone is incomplete", "$sourceDescriptions", 0, ".url"},
+		{"a root alone is incomplete", "$outputs", 0, "$outputs.<name>"},
+		{"$self is 1.1.0", "$self", 0, "Arazzo 1.1.0"},
+		{"$message is 1.1.0", "$message.payload", 0, "Arazzo 1.1.0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

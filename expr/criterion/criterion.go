@@ -177,13 +177,15 @@ func Compile(s Spec) (*Criterion, error) {
 	}
 	if s.Context != "" {
 		t, err := expr.ParseTemplate(s.Context)
-		if err != nil {
-			return nil, fieldError("context", err, "")
+		if err == nil && !t.IsWhole() {
+			_, err = expr.Parse(s.Context)
 		}
-		if !t.IsWhole() {
-			if _, perr := expr.Parse(s.Context); perr != nil {
-				return nil, fieldError("context", perr, "")
+		if err != nil {
+			hint := ""
+			if c.typ == JSONPath {
+				hint = pseudoJSONPathHint(s.Context, s.Condition)
 			}
+			return nil, fieldError("context", err, hint)
 		}
 		c.context = t.Expressions()[0]
 	} else if c.typ != Simple {

@@ -46,18 +46,85 @@ func (m jsonPathMatcher) explain(v any) string {
 // pseudoRE matches the JavaScript-like comparisons real documents write with
 // type jsonpath: "$.a.b[0].c == 'x'", "$.items.length > 0", "$.ok".
 var pseudoRE = regexp.MustCompile(`^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\])*)\s*(?:(===|!==|==|!=|<=|>=|<|>)\s*(.+?))?\s*$`)
+var bareRE = regexp.MustCompile(`^\s*\$\.([A-Za-z_][A-Za-z0-9_-]*)(.*)$`)
 var stepRE = regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\]`)
 
 // pseudoJSONPathHint proposes the simple condition equivalent to a
 // pseudo-JSONPath comparison, using the criterion's context as the root.
+// Comparisons joined by && and || are translated one by one.
+//
+// A bare "$inputs" or "$outputs" context (not itself a runtime expression, but
+// common in real documents) makes the first member the name: context $inputs
+// with "$.files.length > 0" becomes "$inputs.files.length > 0".
 func pseudoJSONPathHint(context, cond string) string {
-	m := pseudoRE.FindStringSubmatch(cond)
-	if m == nil || m[2] == "" {
+	context = strings.TrimSpace(context)
+	bare := context == "$inputs" || context == "$outputs"
+	var ctx *expr.Expression
+	if !bare {
+		var err error
+		if ctx, err = expr.Parse(context); err != nil {
+			return ""
+		}
+	}
+	parts, ops := splitLogical(cond)
+	var b strings.Builder
+	for i, p := range parts {
+		pctx := ctx
+		if bare {
+			m := bareRE.FindStringSubmatch(p)
+			if m == nil {
+				return ""
+			}
+			var err error
+			if pctx, err = expr.Parse(context + "." + m[1]); err != nil {
+				return ""
+			}
+			p = "$" + m[2]
+		}
+		s, ok := translatePseudo(pctx, p)
+		if !ok {
+			return ""
+		}
+		if i > 0 {
+			b.WriteString(" " + ops[i-1] + " ")
+		}
+		b.WriteString(s)
+	}
+	simple := b.String()
+	if _, err := expr.ParseCondition(simple); err != nil {
 		return ""
 	}
-	ctx, err := expr.Parse(strings.TrimSpace(context))
-	if err != nil {
-		return ""
+	return fmt.Sprintf("%q is not RFC 9535 JSONPath (a query selects nodes; it cannot compare). Use a simple condition instead, without type and context: condition: %s", strings.TrimSpace(cond), simple)
+}
+
+// splitLogical splits s at top-level && and || outside quotes.
+func splitLogical(s string) (parts, ops []string) {
+	var quote byte
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case i+1 < len(s) && (s[i:i+2] == "&&" || s[i:i+2] == "||"):
+			parts = append(parts, s[start:i])
+			ops = append(ops, s[i:i+2])
+			start = i + 2
+			i++
+		}
+	}
+	return append(parts, s[start:]), ops
+}
+
+// translatePseudo translates one "$.a.b[0] op literal" comparison.
+func translatePseudo(ctx *expr.Expression, cond string) (string, bool) {
+	m := pseudoRE.FindStringSubmatch(cond)
+	if m == nil || m[2] == "" {
+		return "", false
 	}
 	op := m[2]
 	switch op {
@@ -71,7 +138,7 @@ func pseudoJSONPathHint(context, cond string) string {
 		rhs = "'" + strings.ReplaceAll(rhs[1:len(rhs)-1], "'", "''") + "'"
 	}
 	if _, err := expr.ParseCondition("null " + op + " " + rhs); err != nil {
-		return ""
+		return "", false
 	}
 	// Build a JSON pointer for the member/index steps, and keep a trailing
 	// ".length" as navigation, which simple conditions support.
@@ -94,8 +161,9 @@ func pseudoJSONPathHint(context, cond string) string {
 	var b strings.Builder
 	p := expr.Pointer{}
 	if len(tokens) > 0 {
+		var err error
 		if p, err = expr.ParsePointer(pointerText(tokens)); err != nil {
-			return ""
+			return "", false
 		}
 	}
 	if length && !ctx.Pointer.Present() {
@@ -109,11 +177,7 @@ func pseudoJSONPathHint(context, cond string) string {
 			b.WriteString("['length']")
 		}
 	}
-	simple := b.String() + " " + op + " " + rhs
-	if _, err := expr.ParseCondition(simple); err != nil {
-		return ""
-	}
-	return fmt.Sprintf("%q is not RFC 9535 JSONPath (a query selects nodes; it cannot compare). Use a simple condition instead, without type and context: condition: %s", strings.TrimSpace(cond), simple)
+	return b.String() + " " + op + " " + rhs, true
 }
 
 func pointerText(tokens []string) string {
