@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -580,3 +581,28 @@ func TestLoadHTTP(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Loads may run concurrently, and a Document is shared read-only between
+// runs (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	shared := loadT(t, "petstore-3.0.yaml")
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := Load(context.Background(), "testdata/petstore-3.0.yaml", LoadOptions{})
+			if err != nil || !d.HasOperationID("listPets") {
+				t.Errorf("concurrent load: %v", err)
+			}
+			for _, op := range shared.Operations() {
+				for _, p := range op.Parameters {
+					p.Serialize("x")
+				}
+				shared.OperationByPointer(op.Pointer)
+			}
+			_ = shared.OperationIDs()
+		}()
+	}
+	wg.Wait()
+}
