@@ -14,7 +14,8 @@
 // every value and every key. Limits: MaxDocumentSize bytes, 250,000 values
 // after alias expansion (anchored subtrees are shared, so a "billion laughs"
 // document stops at the limit without allocating it), 256 levels of nesting.
-// Duplicate keys are errors. YAML merge keys (<<) are applied. Scalars keep
+// Duplicate keys are errors. YAML merge keys (<<) are applied. A file with
+// several YAML documents gets a warning; only the first is read. Scalars keep
 // their YAML types (1.0 is a number, "1.0" a string); timestamps and other
 // tags are kept as their text.
 //

@@ -187,6 +187,7 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]
 		{"not yaml", "a: [", "not a YAML or JSON document", true},
 		{"empty", "", "the document is empty", false},
 		{"self alias", "a: &a\n  b: *a\n", "", false},
+		{"two documents", "a: 1\n---\nb: 2\n", "more than one YAML document", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package arazzo
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -166,10 +167,19 @@ type treeBuilder struct {
 // diagnostics.
 func parseTree(data []byte, file string) (*tnode, Diagnostics) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
 		return nil, Diagnostics{{Pos: yamlErrPos(err, file), Severity: SeverityError, Message: "not a YAML or JSON document: " + cleanYAMLErr(err)}}
 	}
 	b := &treeBuilder{file: file, lines: bytes.Split(data, []byte("\n")), expanding: map[*yaml.Node]bool{}}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil || err != io.EOF {
+		p := Pos{File: file, Line: next.Line, Col: next.Column}
+		if err != nil {
+			p = yamlErrPos(err, file)
+		}
+		b.diags = append(b.diags, Diagnostic{Pos: p, Severity: SeverityWarning, Message: "the file holds more than one YAML document; only the first is read"})
+	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return &tnode{kind: tNull, pos: Pos{File: file, Line: 1, Col: 1}}, Diagnostics{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: SeverityError, Message: "the document is empty"}}
 	}
