@@ -343,7 +343,14 @@ func (p *parser) primary(depth int) (*node, error) {
 			v = false
 		case "null":
 		default:
-			return nil, p.errf(p.i, "unexpected %q: expected a literal (true, false, null, a number, a 'string') or a runtime expression ($...)", p.s[p.i:k])
+			word := p.s[p.i:]
+			if e := strings.IndexAny(word, " \t\r\n)"); e >= 0 {
+				word = word[:e]
+			}
+			if len(word) > 40 {
+				word = word[:40]
+			}
+			return nil, p.errf(p.i, "unexpected %q: expected a literal (true, false, null, a number, a 'string') or a runtime expression ($...); if this is text, quote it: '%s'", p.s[p.i:k], strings.ReplaceAll(word, "'", "''"))
 		}
 		p.i = k
 		return &node{op: opLit, pos: pos, lit: v, end: k}, nil

@@ -257,6 +257,7 @@ func TestConditionSyntaxErrors(t *testing.T) {
 		{"$steps.a.outputs.b#/x == 1", -1, ""}, // valid: pointer in a condition
 		{"$request.header.x#", -1, ""},         // valid: '#' is a tchar
 		{"True", 0, "unexpected \"True\""},
+		{"$response.header.Content-Type == application/json", 33, "quote it: 'application/json'"},
 		{"$statusCode == 200 $statusCode", 19, "operator"},
 	}
 	for _, tt := range tests {
