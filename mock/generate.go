@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -18,9 +17,15 @@ import (
 // Generation policy (deterministic for a given random source):
 //   - const, then the first enum value (the i-th for the i-th array item),
 //     then default, then the schema's example / first of examples, each only
-//     when it validates against the schema; id-like names (id, *_id, *Id)
-//     skip default and examples so that invented ids differ per seed;
-//   - allOf is merged, oneOf/anyOf use their first alternative;
+//     when it validates against the schema (formats included); id-like
+//     names (id, *_id, *Id) skip default and examples so that invented ids
+//     differ per seed;
+//   - allOf is merged (properties and required unioned; with
+//     additionalProperties: false in a part, only that part's properties);
+//     anyOf uses its first alternative; oneOf the first alternative whose
+//     value matches exactly one alternative (formats included), else the
+//     first;
+//   - request values are echoed into the top-level object (see doc.go);
 //   - objects: required properties always; optional ones too, down to
 //     optionalDepth levels of nesting and never in a schema already being
 //     generated higher up (recursion); writeOnly optional properties are left
@@ -28,7 +33,11 @@ import (
 //     properties and an additionalProperties schema, or need minProperties;
 //   - arrays: 1 or 2 items, within minItems/maxItems, unique when asked;
 //   - a schema met for the maxRecursion-th time on the current path (a
-//     recursive $ref) produces its minimal value (empty object/array);
+//     recursive $ref), or past maxGenDepth levels or maxNodes values,
+//     produces its minimal value (empty object/array, "", 0, false, or null
+//     when nullable);
+//   - optional properties whose schema no value can satisfy (a closed
+//     object requiring an undeclared property) are left out;
 //   - strings: by format (uuid, date-time, date, time, email, uri/url,
 //     hostname, ipv4, ipv6, byte, and heuristics for custom formats such as
 //     "client-id" or "absolute-https-uri-or-empty"); a pattern is honoured
@@ -50,6 +59,7 @@ const (
 )
 
 type generator struct {
+	sc    *schemaCache
 	nodes int // values generated so far, against maxNodes
 	rng   *rand.Rand
 	stack []*openapi3.Schema
@@ -72,7 +82,7 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 	}
 	g.nodes++
 	if seen >= maxRecursion || depth > maxGenDepth || g.nodes > maxNodes {
-		return minimal(merged(s))
+		return minimal(g.sc.merged(s))
 	}
 	g.stack = append(g.stack, s)
 	defer func() { g.stack = g.stack[:len(g.stack)-1] }()
@@ -82,7 +92,7 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 		// the first value that matches only its own.
 		var first any
 		for i := range s.OneOf {
-			v := g.fromMerged(ref, mergedChoice(s, i), name, depth, idx, recursive)
+			v := g.fromMerged(ref, g.sc.mergedChoice(s, i), name, depth, idx, recursive)
 			if i == 0 {
 				first = v
 			}
@@ -92,14 +102,14 @@ func (g *generator) value(ref *openapi3.SchemaRef, name string, depth, idx int) 
 		}
 		return first
 	}
-	return g.fromMerged(ref, merged(s), name, depth, idx, recursive)
+	return g.fromMerged(ref, g.sc.merged(s), name, depth, idx, recursive)
 }
 
 func (g *generator) fromMerged(ref *openapi3.SchemaRef, s *openapi3.Schema, name string, depth, idx int, recursive bool) any {
 	if s.Const != nil {
 		return s.Const
 	}
-	info := infoOf(ref, s)
+	info := g.sc.infoOf(ref, s)
 	if len(info.enum) > 0 {
 		return info.enum[idx%len(info.enum)]
 	}
@@ -157,10 +167,8 @@ type schemaInfo struct {
 	optional  []string // other properties worth generating, sorted
 }
 
-var infoCache sync.Map // *openapi3.Schema -> *schemaInfo
-
-func infoOf(ref *openapi3.SchemaRef, s *openapi3.Schema) *schemaInfo {
-	if v, ok := infoCache.Load(s); ok {
+func (sc *schemaCache) infoOf(ref *openapi3.SchemaRef, s *openapi3.Schema) *schemaInfo {
+	if v, ok := sc.info.Load(s); ok {
 		return v.(*schemaInfo)
 	}
 	info := &schemaInfo{}
@@ -181,19 +189,19 @@ func infoOf(ref *openapi3.SchemaRef, s *openapi3.Schema) *schemaInfo {
 		switch {
 		case slices.Contains(s.Required, name):
 			info.required = append(info.required, name)
-		case p != nil && p.Value != nil && p.Value.WriteOnly, unsatisfiable(p):
+		case p != nil && p.Value != nil && p.Value.WriteOnly, sc.unsatisfiable(p):
 		default:
 			info.optional = append(info.optional, name)
 		}
 	}
 	slices.Sort(info.required) // the order the random source is consumed in
 	slices.Sort(info.optional)
-	v, _ := infoCache.LoadOrStore(s, info)
+	v, _ := sc.info.LoadOrStore(s, info)
 	return v.(*schemaInfo)
 }
 
 func (g *generator) object(s *openapi3.Schema, depth int, recursive bool) map[string]any {
-	info := infoOf(&openapi3.SchemaRef{Value: s}, s)
+	info := g.sc.infoOf(&openapi3.SchemaRef{Value: s}, s)
 	optional := info.optional
 	names := make([]string, len(info.required), len(info.required)+len(optional))
 	copy(names, info.required)
@@ -257,7 +265,7 @@ func (g *generator) array(s *openapi3.Schema, name string, depth int) []any {
 	if s.UniqueItems {
 		seen = map[string]bool{}
 	}
-	if unsatisfiable(s.Items) {
+	if g.sc.unsatisfiable(s.Items) {
 		n = min(n, int(s.MinItems))
 	}
 	item := singular(name)

@@ -54,6 +54,8 @@ type Mock struct {
 	root  *node
 	bases []string
 
+	sc *schemaCache
+
 	mu     sync.Mutex
 	counts map[uint64]uint64 // request fingerprint -> times seen
 }
@@ -104,7 +106,7 @@ func New(doc *openapi.Document, opts Options) *Mock {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
-	m := &Mock{doc: doc, opts: opts, root: &node{}, counts: map[uint64]uint64{}}
+	m := &Mock{doc: doc, opts: opts, root: &node{}, counts: map[uint64]uint64{}, sc: &schemaCache{}}
 	if doc == nil {
 		return m
 	}
@@ -210,13 +212,13 @@ func (m *Mock) handle(r *http.Request) result {
 
 	chk := checker{dir: inRequest}
 	echo := map[string]any{}
-	decoded := checkBody(&chk, c.body, r, body)
+	decoded := checkBody(&chk, m.sc, c.body, r, body)
 	if obj, ok := decoded.(map[string]any); ok {
 		for k, v := range obj {
 			echo[k] = v
 		}
 	}
-	for k, v := range checkParams(&chk, c.params, r, params) {
+	for k, v := range checkParams(&chk, m.sc, c.params, r, params) {
 		echo[k] = v
 	}
 	if len(chk.problems) > 0 {
@@ -231,7 +233,7 @@ func (m *Mock) handle(r *http.Request) result {
 			status, rs = want, c.lookup(want)
 		}
 	}
-	g := &generator{rng: m.rng(op.id, status, r, body), echo: echo}
+	g := &generator{sc: m.sc, rng: m.rng(op.id, status, r, body), echo: echo}
 	res := result{status: status, header: http.Header{}, opID: op.id}
 	res.header.Set("X-Mock-Operation", op.id)
 	if rs == nil || status == http.StatusNoContent || status == http.StatusNotModified {
@@ -478,11 +480,11 @@ func encodeBody(ms *mediaSpec, g *generator, h http.Header) ([]byte, http.Header
 	var v any
 	switch {
 	case ms.hasExample:
-		v = echoOnto(ms.example, ms.schema, g.echo)
+		v = echoOnto(g.sc, ms.example, ms.schema, g.echo)
 	case ms.schema != nil:
 		// The generator echoes into objects it builds; a schema-level
 		// default or example it returns as is gets the echo here.
-		v = echoOnto(g.value(ms.schema, "", 0, 0), ms.schema, g.echo)
+		v = echoOnto(g.sc, g.value(ms.schema, "", 0, 0), ms.schema, g.echo)
 	}
 	ct := ms.typ
 	if strings.Contains(ct, "*") {
@@ -515,12 +517,12 @@ func encodeBody(ms *mediaSpec, g *generator, h http.Header) ([]byte, http.Header
 // echoOnto returns the example with request values echoed onto its top
 // level properties that the schema declares (and that the value satisfies).
 // The example itself is shared and never modified.
-func echoOnto(example any, schema *openapi3.SchemaRef, echo map[string]any) any {
+func echoOnto(sc *schemaCache, example any, schema *openapi3.SchemaRef, echo map[string]any) any {
 	obj, ok := example.(map[string]any)
 	if !ok || len(echo) == 0 || schema == nil || schema.Value == nil {
 		return example
 	}
-	props := merged(schema.Value).Properties
+	props := sc.merged(schema.Value).Properties
 	var out map[string]any
 	for name, v := range echo {
 		p, ok := props[name]
@@ -543,7 +545,7 @@ func echoOnto(example any, schema *openapi3.SchemaRef, echo map[string]any) any 
 
 // checkBody validates the request body and returns its decoded value (for
 // echoing), nil when absent or not decodable.
-func checkBody(c *checker, rb *openapi.RequestBody, r *http.Request, body []byte) any {
+func checkBody(c *checker, sc *schemaCache, rb *openapi.RequestBody, r *http.Request, body []byte) any {
 	ct := r.Header.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
 	if rb == nil {
@@ -602,7 +604,7 @@ func checkBody(c *checker, rb *openapi.RequestBody, r *http.Request, body []byte
 			c.addf("body", "invalid form encoding: %v", err)
 			return nil
 		}
-		v = formObject(q, schema)
+		v = formObject(sc, q, schema)
 	case strings.HasPrefix(strings.ToLower(mt), "text/"):
 		v = string(body)
 	default:
@@ -637,21 +639,21 @@ func mediaList(content []openapi.MediaType) string {
 
 // formObject turns form fields into an object, coercing each field by its
 // property schema (numbers, booleans, repeated fields as arrays).
-func formObject(q url.Values, schema *openapi3.SchemaRef) map[string]any {
+func formObject(sc *schemaCache, q url.Values, schema *openapi3.SchemaRef) map[string]any {
 	var props openapi3.Schemas
 	if schema != nil && schema.Value != nil {
-		props = merged(schema.Value).Properties
+		props = sc.merged(schema.Value).Properties
 	}
 	out := make(map[string]any, len(q))
 	for k, vals := range q {
-		out[k] = coerce(props[k], vals, "form", true)
+		out[k] = coerce(sc, props[k], vals, "form", true)
 	}
 	return out
 }
 
 // checkParams validates the declared parameters and returns the path
 // parameter values (coerced) for echoing.
-func checkParams(c *checker, params []*paramSpec, r *http.Request, pathVals map[string]string) map[string]any {
+func checkParams(c *checker, sc *schemaCache, params []*paramSpec, r *http.Request, pathVals map[string]string) map[string]any {
 	var query url.Values
 	echo := map[string]any{}
 	for _, ps := range params {
@@ -708,10 +710,10 @@ func checkParams(c *checker, params []*paramSpec, r *http.Request, pathVals map[
 				continue
 			}
 		} else {
-			if ps.schema != nil && ps.schema.Value != nil && slices.Contains(schemaTypes(merged(ps.schema.Value)), "object") {
+			if ps.schema != nil && ps.schema.Value != nil && slices.Contains(schemaTypes(sc.merged(ps.schema.Value)), "object") {
 				continue // exploded objects are not reassembled
 			}
-			v = coerce(ps.schema, raw, p.Style, p.Explode)
+			v = coerce(sc, ps.schema, raw, p.Style, p.Explode)
 		}
 		c.check(ps.schema, v, where, 0)
 		if p.In == "path" {
@@ -737,13 +739,13 @@ func stripStylePrefix(v string, p *openapi.Parameter) string {
 // schema describes: arrays are split per style (or taken from repeated
 // values), integers, numbers and booleans parsed; a value that does not
 // parse stays a string, so the type check names the mismatch.
-func coerce(schema *openapi3.SchemaRef, raw []string, style string, explode bool) any {
+func coerce(sc *schemaCache, schema *openapi3.SchemaRef, raw []string, style string, explode bool) any {
 	if len(raw) == 0 {
 		return nil
 	}
 	var s *openapi3.Schema
 	if schema != nil && schema.Value != nil {
-		s = merged(schema.Value)
+		s = sc.merged(schema.Value)
 	}
 	var types []string
 	if s != nil {
@@ -763,7 +765,7 @@ func coerce(schema *openapi3.SchemaRef, raw []string, style string, explode bool
 		}
 		out := make([]any, len(items))
 		for i, it := range items {
-			out[i] = coerce(s.Items, []string{it}, "", false)
+			out[i] = coerce(sc, s.Items, []string{it}, "", false)
 		}
 		return out
 	}

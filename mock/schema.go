@@ -12,35 +12,43 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// merged returns s with its allOf folded in, and the first alternative of
-// oneOf/anyOf folded in, for the generator (the validator applies the
-// combinators as written). Properties and required are unioned; other
-// keywords are taken from s first, then from the subschemas in order. When a
-// part declares additionalProperties: false, only the properties that part
-// declares survive, so the generated object satisfies every part. Results
-// are cached per schema: they depend only on the (immutable) schema.
-var mergedCache sync.Map // mergeKey -> *openapi3.Schema
+// schemaCache holds what is derived from schemas, computed once per schema
+// (schemas are immutable). It belongs to one Mock, not to the package, so
+// that a document and everything derived from it are collected with the
+// Mock.
+type schemaCache struct {
+	mergedM sync.Map // mergeKey -> *openapi3.Schema
+	info    sync.Map // *openapi3.Schema -> *schemaInfo
+	unsat   sync.Map // *openapi3.Schema -> bool
+}
 
 type mergeKey struct {
 	s      *openapi3.Schema
 	choice int
 }
 
-func merged(s *openapi3.Schema) *openapi3.Schema { return mergedChoice(s, 0) }
+// merged returns s with its allOf folded in, and the first alternative of
+// oneOf/anyOf folded in, for the generator (the validator applies the
+// combinators as written). Properties and required are unioned (a property
+// declared by several parts gets all their schemas); other keywords are
+// taken from s first, then from the parts in order. When a part declares
+// additionalProperties: false, only the properties that part declares
+// survive, so the generated object satisfies every part.
+func (sc *schemaCache) merged(s *openapi3.Schema) *openapi3.Schema { return sc.mergedChoice(s, 0) }
 
 // mergedChoice is merged with the choice-th alternative of oneOf (the
 // generator tries them in order until one produces a value matching exactly
 // one alternative).
-func mergedChoice(s *openapi3.Schema, choice int) *openapi3.Schema {
+func (sc *schemaCache) mergedChoice(s *openapi3.Schema, choice int) *openapi3.Schema {
 	if len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
 		return s
 	}
 	k := mergeKey{s, choice}
-	if v, ok := mergedCache.Load(k); ok {
+	if v, ok := sc.mergedM.Load(k); ok {
 		return v.(*openapi3.Schema)
 	}
 	m := mergeParts(s, choice, 0)
-	v, _ := mergedCache.LoadOrStore(k, m)
+	v, _ := sc.mergedM.LoadOrStore(k, m)
 	return v.(*openapi3.Schema)
 }
 
@@ -92,16 +100,14 @@ func mergeParts(s *openapi3.Schema, choice, depth int) *openapi3.Schema {
 // unsatisfiable reports a closed object schema that requires a property it
 // does not declare (a description bug: no value can satisfy it). The
 // generator leaves such optional properties out.
-var unsatCache sync.Map // *openapi3.Schema -> bool
-
-func unsatisfiable(ref *openapi3.SchemaRef) bool {
+func (sc *schemaCache) unsatisfiable(ref *openapi3.SchemaRef) bool {
 	if ref == nil || ref.Value == nil {
 		return false
 	}
-	if v, ok := unsatCache.Load(ref.Value); ok {
+	if v, ok := sc.unsat.Load(ref.Value); ok {
 		return v.(bool)
 	}
-	s := merged(ref.Value)
+	s := sc.merged(ref.Value)
 	bad := false
 	if isClosed(s) && len(s.PatternProperties) == 0 {
 		for _, r := range s.Required {
@@ -111,7 +117,7 @@ func unsatisfiable(ref *openapi3.SchemaRef) bool {
 			}
 		}
 	}
-	unsatCache.Store(ref.Value, bad)
+	sc.unsat.Store(ref.Value, bad)
 	return bad
 }
 
