@@ -61,7 +61,12 @@ func (l *loader) compileSchemas() {
 		}
 		sch, err := c.Compile(documentSchemaURL + "#" + j.ptr)
 		if err != nil {
-			l.errorf(j.s.Pos, "invalid inputs schema: %s", schemaCompileMsg(err))
+			var se *jsonschema.SchemaValidationError
+			if !errors.As(err, &se) {
+				// A schema that breaks the JSON Schema metaschema is
+				// reported by the official schema check, at the node.
+				l.errorf(j.s.Pos, "invalid inputs schema: %s", schemaCompileMsg(err))
+			}
 			continue
 		}
 		j.s.compiled = sch
@@ -121,11 +126,7 @@ func (l *loader) checkInputRefs(s *Schema) bool {
 }
 
 func schemaCompileMsg(err error) string {
-	var se *jsonschema.SchemaValidationError
-	if errors.As(err, &se) {
-		return se.Err.Error()
-	}
-	return err.Error()
+	return strings.TrimPrefix(err.Error(), "jsonschema: ")
 }
 
 // InputError lists every violation found by Schema.Validate.

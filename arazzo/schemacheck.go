@@ -212,11 +212,14 @@ func (st *schemaTranslator) walk(e *jsonschema.ValidationError) {
 				hint = "did you mean " + strconv.Quote(sug) + "?"
 			}
 		}
+		if hint == "" {
+			hint = enumHint(path, k.Got)
+		}
 		st.add(path, st.posOf(path), fmt.Sprintf("%s must be one of %s, not %s", label(path), quoteList(want), got), hint)
 	case *kind.Const:
 		st.add(path, st.posOf(path), fmt.Sprintf("%s must be %s", label(path), quoteAny(k.Want)), "")
 	case *kind.Pattern:
-		st.add(path, st.posOf(path), fmt.Sprintf("%s %q must match %s", label(path), k.Got, k.Want), "")
+		st.add(path, st.posOf(path), fmt.Sprintf("%s must match %s, not %q", label(path), k.Want, k.Got), "")
 	case *kind.MinItems:
 		st.add(path, st.posOf(path), fmt.Sprintf("%s must have at least %d item(s)", label(path), k.Want), "")
 	case *kind.UniqueItems:
@@ -260,7 +263,11 @@ func (st *schemaTranslator) alternatives(e *jsonschema.ValidationError) {
 		st.add(path, st.posOf(path), msgStepTarget, targetHint(n))
 		return
 	case strings.HasSuffix(url, "-action-object/allOf/0/then"):
-		st.add(path, st.posOf(path), msgGotoTarget, "")
+		hint := "add stepId (a step of this workflow) or workflowId"
+		if n.get("stepId") != nil && n.get("workflowId") != nil {
+			hint = "it has both stepId and workflowId; keep one"
+		}
+		st.add(path, st.posOf(path), msgGotoTarget, hint)
 		return
 	case strings.HasSuffix(url, "/items") || strings.Contains(url, "/parameters/items"):
 		// {action | parameter} or reusable object.
@@ -306,9 +313,36 @@ func (st *schemaTranslator) alternatives(e *jsonschema.ValidationError) {
 		st.add(path, st.posOf(path), fmt.Sprintf("%s matches more than one allowed form", label(path)), "")
 		return
 	}
+	// A branch that failed only because the value has another JSON type
+	// is not the one the author meant when another branch accepts the type.
+	var meant []*jsonschema.ValidationError
 	for _, c := range e.Causes {
+		if _, isType := c.ErrorKind.(*kind.Type); !isType {
+			meant = append(meant, c)
+		}
+	}
+	if len(meant) == 0 {
+		meant = e.Causes
+	}
+	for _, c := range meant {
 		st.walk(c)
 	}
+}
+
+// enumHint explains the common wrong values.
+func enumHint(path []string, got any) string {
+	s, _ := got.(string)
+	field := ""
+	if len(path) > 0 {
+		field = path[len(path)-1]
+	}
+	switch {
+	case field == "in" && s == "body":
+		return "Arazzo 1.0.1 removed in: body; put the body in the step's requestBody"
+	case field == "type" && s == "retry" && len(path) >= 3 && (path[len(path)-3] == "onSuccess" || path[len(path)-3] == "successActions"):
+		return "retry is a failure action; move it to onFailure"
+	}
+	return ""
 }
 
 func isReusableBranch(e *jsonschema.ValidationError) bool {
