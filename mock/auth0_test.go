@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"os"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,24 +215,47 @@ func (m *Mock) opFor(t *testing.T, method, template string) *operation {
 	return n.ops[strings.ToUpper(method)]
 }
 
-func TestAuth0MissingRequiredBodyField(t *testing.T) {
+func TestAuth0RequestValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
 	m := New(loadDoc(t, auth0Path), Options{})
-	w := req{method: "POST", path: "/api/v2/clients", body: `{"description":"no name"}`}.do(m)
-	if w.Code != 400 {
-		t.Fatalf("status %d: %s", w.Code, w.Body)
+	tests := []struct {
+		name, method, path, body string
+		problems                 []string // nil: accepted
+	}{
+		{"post_clients without name", "POST", "/api/v2/clients", `{"description":"no name"}`, []string{"body: missing required property 'name'"}},
+		{"post_clients valid", "POST", "/api/v2/clients", `{"name":"app","app_type":"non_interactive","grant_types":["client_credentials"],"callbacks":["https://a.example.com/cb"]}`, nil},
+		{"unknown property", "POST", "/api/v2/clients", `{"name":"app","nmae":"typo"}`, []string{"body: property 'nmae' is not allowed (additionalProperties: false)"}},
+		{"enum", "POST", "/api/v2/clients", `{"name":"app","app_type":"robot"}`, []string{"body.app_type: value is not one of"}},
+		{"grant without audience", "POST", "/api/v2/client-grants", `{"client_id":"abc","scope":[]}`, []string{"body: missing required property 'audience'"}},
+		{"query type", "GET", "/api/v2/clients?per_page=many", "", []string{"query.per_page: expected integer, got string"}},
 	}
-	var p struct {
-		Error    string
-		Problems []string
-	}
-	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
-		t.Fatal(err)
-	}
-	if p.Error != "mock: request does not match operation post_clients" || !slices.Contains(p.Problems, "body: missing required property 'name'") {
-		t.Errorf("problem %+v", p)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := req{method: tc.method, path: tc.path, body: tc.body}.do(m)
+			if tc.problems == nil {
+				if w.Code >= 400 {
+					t.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+				return
+			}
+			var p struct {
+				Error    string
+				Problems []string
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || w.Code != 400 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if !strings.HasPrefix(p.Error, "mock: request does not match operation ") || len(p.Problems) != len(tc.problems) {
+				t.Fatalf("problem %+v", p)
+			}
+			for i, want := range tc.problems {
+				if !strings.HasPrefix(p.Problems[i], want) {
+					t.Errorf("problem %q, want prefix %q", p.Problems[i], want)
+				}
+			}
+		})
 	}
 }
 
