@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/arazzo-run/arazzo/arazzo"
@@ -266,4 +267,30 @@ func TestStepsOf(t *testing.T) {
 	if StepsOf(nil) != nil {
 		t.Error("StepsOf(nil) not nil")
 	}
+}
+
+// Regression guard: a clock going backwards must not write negative
+// durations (the schema and HAR forbid them), and a document URL's token
+// is masked.
+func TestNegativeDurationAndDocumentURL(t *testing.T) {
+	res := &runtime.Result{WorkflowID: "w", Success: true, Duration: -time.Second, Steps: []*runtime.StepRun{
+		{Workflow: "w", StepID: "a", Attempt: 1, Success: true, Duration: -time.Millisecond,
+			Request: &runtime.RequestRecord{Method: "GET", URL: "http://h/"}},
+	}}
+	meta := Meta{Document: "https://example.com/flow.yaml?access_token=doc-token-1"}
+	for _, ft := range formats {
+		var buf bytes.Buffer
+		if err := ft.write(&buf, res, meta, nil); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if strings.Contains(out, "-1000") || strings.Contains(out, "\"time\": -") || strings.Contains(out, "doc-token-1") {
+			t.Errorf("%s: negative duration or document token:\n%s", ft.ext, out)
+		}
+	}
+	validate(t, compileSchema(t, "report.schema.json", Schema), "negative", func() []byte {
+		var buf bytes.Buffer
+		_ = WriteJSON(&buf, res, meta, nil)
+		return buf.Bytes()
+	}())
 }

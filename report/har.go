@@ -134,7 +134,7 @@ func WriteHAR(w io.Writer, res *runtime.Result, meta Meta, redact Redactor) erro
 	}
 	title := res.WorkflowID
 	if meta.Document != "" {
-		title += " (" + meta.Document + ")"
+		title += " (" + m.url(meta.Document) + ")"
 	}
 	h := harFile{Log: harLog{
 		Version: "1.2",
@@ -169,10 +169,7 @@ func harEntryOf(s *runtime.StepRun, runStart time.Time, m *masker) harEntry {
 	if started.IsZero() {
 		started = runStart
 	}
-	d := ms(s.Duration)
-	if d < 0 {
-		d = 0
-	}
+	d := ms(s.Duration) // never negative: wait must be >= 0
 	e := harEntry{
 		Pageref:         "run",
 		StartedDateTime: started.Format(timeFormat),

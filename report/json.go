@@ -156,7 +156,7 @@ func buildJSON(res *runtime.Result, meta Meta, m *masker) *jsonReport {
 	rep := &jsonReport{
 		ReportVersion: ReportVersion,
 		Tool:          jsonTool{Name: meta.tool(), Version: meta.Version},
-		Document:      m.str(meta.Document),
+		Document:      m.url(meta.Document),
 		WorkflowID:    res.WorkflowID,
 		Verdict:       verdict(res.Success),
 		Error:         jsonErr(res, m),
@@ -345,8 +345,12 @@ func verdict(ok bool) string {
 	return "failed"
 }
 
-// ms is d in milliseconds, rounded to the microsecond.
+// ms is d in milliseconds, rounded to the microsecond; never negative (a
+// clock that went backwards measures nothing).
 func ms(d time.Duration) float64 {
+	if d < 0 {
+		return 0
+	}
 	return math.Round(float64(d)/1e3) / 1e3
 }
 

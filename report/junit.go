@@ -356,7 +356,7 @@ func junitProperties(res *runtime.Result, meta Meta, m *masker) *junitProps {
 	}
 	add("tool", meta.tool())
 	add("version", meta.Version)
-	add("document", m.str(meta.Document))
+	add("document", m.url(meta.Document))
 	add("verdict", verdict(res.Success))
 	inputs := m.inputs(meta.Inputs, meta.secretSet())
 	names := make([]string, 0, len(inputs))
