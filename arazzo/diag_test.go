@@ -437,6 +437,27 @@ workflows:
 			want: []string{`11:24: error: invalid simple condition: unexpected end of condition: expected a value: a literal, a runtime expression or '('`},
 		},
 		{
+			name: "schema messages with hints",
+			doc: head + `      - stepId: a
+        operationId: x
+        parameters:
+          - {name: b, in: body, value: 1}
+        successCriteria: [{condition: $statusCode == 200}]
+        onSuccess:
+          - {name: r, type: retry}
+    inputs:
+      type: object
+      properties:
+        id: {type: strin}
+`,
+			want: []string{
+				`11:27: error: "in" must be one of "path", "query", "header", "cookie", not "body"`,
+				`14:29: error: "type" must be one of "end", "goto", not "retry"`,
+				`18:20: error: "type" must be one of "array", "boolean", "integer", "null", "number", "object", "string", not "strin"`,
+			},
+			hints: map[string]string{`not "body"`: "removed in: body", `not "retry"`: "move it to onFailure", `not "strin"`: `did you mean "string"?`},
+		},
+		{
 			name: "qualified operationId",
 			doc: head + `      - stepId: a
         operationId: $sourceDescriptions.apis.getPet
