@@ -380,3 +380,35 @@ workflows:
 		t.Errorf("err = %v", res.Err)
 	}
 }
+
+func TestDependsOnCycle(t *testing.T) {
+	path := writeFiles(t, map[string]string{"main.arazzo.yaml": header + `
+workflows:
+  - workflowId: a
+    dependsOn: [b]
+    steps:
+      - {stepId: s, operationId: status}
+  - workflowId: b
+    dependsOn: [a]
+    steps:
+      - {stepId: s, operationId: status}
+`})
+	b, err := Load(context.Background(), path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Diagnostics.HasErrors() {
+		t.Error("the checker did not report the cycle")
+	}
+	// The executor guards against it too (for bundles built by hand).
+	b.Diagnostics = nil
+	p, err := Compile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := okServer(t)
+	res := mustRun(t, p, "a", nil, srv.opts(nil))
+	if res.Success || !strings.Contains(res.Err.Error(), "cycle") {
+		t.Errorf("err = %v", res.Err)
+	}
+}
