@@ -44,7 +44,7 @@ func ExampleParse_error() {
 		fmt.Println(se.Offset, se.Msg)
 	}
 	// Output:
-	// 12 expected '.outputs.' after the step id (as in $steps.<stepId>.outputs.<name>)
+	// 12 expected '.outputs.' after the step id (as in $steps.<stepId>.outputs.<name>); write $steps.login.outputs.token
 }
 
 func ExampleSuspicious() {

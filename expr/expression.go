@@ -128,7 +128,16 @@ func scan(s string, i int, m mode) (*Expression, int, error) {
 		case SourceSteps:
 			e.Owner, j, err = scanID(s, j, "step id")
 			if err == nil {
-				j, err = expectWord(s, j, ".outputs.", "'.outputs.' after the step id (as in $steps.<stepId>.outputs.<name>)")
+				want := "'.outputs.' after the step id (as in $steps.<stepId>.outputs.<name>)"
+				if rest := s[j:]; strings.HasPrefix(rest, ".") && !strings.HasPrefix(rest, ".outputs.") && len(rest) > 1 && isIdent(rest[1]) {
+					tail := trimExprTail(rest, m)
+					if w, after, _ := strings.Cut(tail[1:], "."); strings.EqualFold(w, "output") || strings.EqualFold(w, "outputs") {
+						// A misspelt "outputs": replace it rather than insert another.
+						tail = "." + after
+					}
+					want += "; write $steps." + e.Owner + ".outputs" + tail
+				}
+				j, err = expectWord(s, j, ".outputs.", want)
 			}
 			e.Field = "outputs"
 			if err == nil {
@@ -261,13 +270,28 @@ func scanSource(e *Expression, s string, j int, m mode) (int, error) {
 		e.Source = pick(SourceRequestBody, SourceResponseBody)
 		j += len("body")
 		if m != modeCond && j < len(s) && s[j] != '#' && !(m == modeTemplate && s[j] == '}') {
-			return j, &SyntaxError{Offset: j, Msg: "expected '#' and a JSON pointer after 'body' (as in $response.body#/id)"}
+			msg := "expected '#' and a JSON pointer after 'body' (as in $response.body#/id)"
+			if s[j] == '.' || s[j] == '[' {
+				if p, ok := dotsToPointer(trimExprTail(s[j:], m)); ok {
+					msg = "expected '#' and a JSON pointer after 'body': write " + s[:j] + "#" + p + " (dot navigation is only understood inside conditions)"
+					if k := strings.LastIndex(s[:j], "$"); k >= 0 {
+						msg = "expected '#' and a JSON pointer after 'body': write " + s[k:j] + "#" + p + " (dot navigation is only understood inside conditions)"
+					}
+				}
+			}
+			return j, &SyntaxError{Offset: j, Msg: msg}
 		}
 		if m == modeCond && j < len(s) && isIdent(s[j]) {
 			return j, &SyntaxError{Offset: j, Msg: "expected '#', '.' or '[' after 'body'"}
 		}
 	default:
-		return j, &SyntaxError{Offset: j, Msg: "expected header., query., path. or body"}
+		msg := "expected header., query., path. or body"
+		for _, w := range []string{"headers.", "Header.", "Headers."} {
+			if strings.HasPrefix(s[j:], w) {
+				msg += " (header is singular and lower-case: write header." + trimExprTail(s[j+len(w):], m) + ")"
+			}
+		}
+		return j, &SyntaxError{Offset: j, Msg: msg}
 	}
 	if err != nil {
 		return j, err
@@ -330,6 +354,11 @@ func scanPointer(e *Expression, s string, j int, m mode) (int, error) {
 	}
 	p, err := parsePointer(s[j+1:k], j+1)
 	if err != nil {
+		if raw := s[j+1 : k]; raw != "" && raw[0] != '/' {
+			if q, err2 := parsePointer("/"+raw, j+1); err2 == nil {
+				err = &SyntaxError{Offset: j + 1, Msg: "a JSON pointer must start with '/': write #" + q.String()}
+			}
+		}
 		return j, err
 	}
 	e.Pointer = p
@@ -573,4 +602,46 @@ func (e *Expression) WithPointer(p Pointer) *Expression {
 	c.Pointer = p
 	c.text = c.canonical()
 	return &c
+}
+
+// trimExprTail returns the start of s that can still belong to an expression
+// in mode m (up to whitespace, or '}' in a template), for suggestions.
+func trimExprTail(s string, m mode) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || m == modeTemplate && s[i] == '}' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// dotsToPointer converts ".a.b[0].c" into "/a/b/0/c" for suggestions.
+func dotsToPointer(s string) (string, bool) {
+	var b strings.Builder
+	for s != "" {
+		switch s[0] {
+		case '.':
+			k := 1
+			for k < len(s) && s[k] != '.' && s[k] != '[' {
+				k++
+			}
+			if k == 1 {
+				return "", false
+			}
+			b.WriteByte('/')
+			b.WriteString(escapeToken(s[1:k]))
+			s = s[k:]
+		case '[':
+			k := strings.IndexByte(s, ']')
+			if k < 2 {
+				return "", false
+			}
+			b.WriteByte('/')
+			b.WriteString(escapeToken(strings.Trim(s[1:k], "'\"")))
+			s = s[k+1:]
+		default:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() > 0
 }
