@@ -92,6 +92,10 @@ type Result struct {
 	// Steps holds every step attempt in order, sub-workflow steps included.
 	Steps    []*StepRun
 	Duration time.Duration
+	// Skipped is set by RunAll for a workflow it did not run because a
+	// dependency did not pass (or the run was interrupted first); Err is
+	// then a *SkippedError and Steps is empty.
+	Skipped bool
 }
 
 // StepRun records one attempt of one step.
