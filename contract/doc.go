@@ -1,0 +1,87 @@
+// Package contract checks HTTP exchanges against an OpenAPI description
+// (contract testing): a response's status, Content-Type, required headers
+// and JSON body against the operation's documented responses, and,
+// optionally, a request's required parameters, Content-Type and JSON body
+// before it is sent.
+//
+// It owns: the response and request checks, the conversion of OpenAPI
+// schemas to JSON Schema 2020-12, their compilation (santhosh-tekuri/
+// jsonschema, with an ECMA-262 regular expression engine) and the Problem
+// model. It imports openapi and kin-openapi; it must not import runtime,
+// arazzo or cmd (the executor plugs it in, never the reverse).
+//
+//	c := contract.New(doc, contract.Options{})   // once per description (per Plan)
+//	problems := c.CheckResponse(op, status, header, body)
+//	problems = c.CheckRequest(op, req, body)
+//
+// A Checker is safe for concurrent use. An operation's schemas (every
+// response and request media type) are converted and compiled the first
+// time the operation is checked, once, and cached for the Checker's life;
+// component schemas are converted once per Checker and compiled once each,
+// however many operations use them.
+//
+// # Rules (where OpenAPI leaves room)
+//
+// Status: the exact code, else its range ("2XX", any case), else "default"
+// documents a status. An operation without responses is not checked.
+// An undocumented status is the only problem reported for that response.
+//
+// Content type: compared without parameters (charset...), case-insensitive.
+// The most specific documented key wins: exact "type/subtype", then a
+// structured-suffix range "type/*+json", then "type/*", then "*/*". A
+// documented "application/json" does not accept "application/problem+json"
+// (a different media type). A response whose documented response has no
+// `content` is not checked beyond status and headers (OpenAPI does not say
+// there is no body). A documented content with an empty body is a problem
+// (KindBody), except for HEAD and 304.
+//
+// Headers: a required response header that is missing is a problem;
+// header values are not checked against their schemas. For requests,
+// required query, header and cookie parameters must be present (path
+// parameters always are); their values are not checked.
+//
+// Bodies: only JSON bodies (application/json, text/json, any "+json") are
+// checked against the schema; other media types (XML, forms, text) are
+// checked for content type only. A body larger than Options.MaxBodyBytes
+// (4 MiB) is not checked against its schema: no problem is reported for it.
+// A JSON media type whose body does not parse is KindInvalidJSON.
+//
+// Schemas: OpenAPI 3.1 schemas are JSON Schema 2020-12 and are used as
+// written. OpenAPI 3.0 schemas are converted: `nullable: true` adds "null"
+// to the type (and to an enum; without a type, null becomes an anyOf
+// alternative), the boolean exclusiveMinimum/exclusiveMaximum become the
+// numeric form, `example` and other annotations are dropped. In both
+// versions a required property that is writeOnly is not required in a
+// response, and one that is readOnly is not required in a request, as
+// OpenAPI 3.0 says. `discriminator` is an annotation (oneOf/anyOf still
+// apply). $refs to components.schemas resolve to the component (compiled
+// once, recursion allowed); other $refs (other files) are inlined, a cycle
+// through them accepting anything. Types JSON Schema does not know
+// ("file") are dropped.
+//
+// Patterns are ECMA-262: RE2 is tried first (linear time), regexp2 in
+// ECMAScript mode otherwise (lookaheads such as '^(?!admin).*$'), with a
+// 100 ms match timeout that counts as a match; a pattern neither engine
+// compiles matches everything.
+//
+// Formats: asserted for the formats JSON Schema defines (date-time, date,
+// time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, iri,
+// uri-template, uuid, json-pointer, relative-json-pointer, regex) and for
+// OpenAPI's int32 and int64 (range). Other OpenAPI formats (float, double,
+// byte, binary, password) and unknown formats assert nothing.
+//
+// A schema that cannot be compiled is reported as KindUnchecked (the body
+// was not checked); that is a problem of the description, not a violation
+// (Problem.Violation is false), so it never fails a strict run.
+//
+// # Secrets
+//
+// Messages never quote a header or parameter value. A schema violation
+// message quotes the offending body value only when it is a number, a
+// boolean, null, or a string of at most 40 characters without control
+// characters, and no member name on its path is secret-like (contains
+// authorization, token, secret, password, passwd, key, credential,
+// private, cookie or session, case-insensitively); otherwise the message
+// says "(value not shown)". JSON syntax errors are reported by byte offset
+// only.
+package contract
