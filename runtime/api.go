@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/contract"
 	"github.com/arazzo-run/arazzo/openapi"
 )
 
@@ -75,6 +76,26 @@ type Options struct {
 	// it is built and before it is sent (source is the source description
 	// name). An error fails the step without sending.
 	Authenticate func(ctx context.Context, req *http.Request, op *openapi.Operation, source string) error
+	// Contract checks each response against the step's OpenAPI operation
+	// (status, content type, schema): off (the zero value), warn (problems
+	// recorded on StepRun.Contract) or strict (a violation fails the step;
+	// failure actions apply). See contract.go.
+	Contract ContractMode
+	// CheckRequests checks each request against the operation before it is
+	// sent (after Authenticate); a request that violates the description is
+	// not sent and fails the step (failure actions are not consulted).
+	CheckRequests bool
+	// OnCheckpoint, when set, receives the run's position in its top-level
+	// workflow (journal.go): before anything is sent, after every top-level
+	// step that completes, and once more, Complete, when the workflow
+	// succeeds. It is called synchronously; an error stops the run (a
+	// *CheckpointError). The Checkpoint is the callee's to keep.
+	OnCheckpoint func(*Checkpoint) error
+	// Resume continues an interrupted run from a Checkpoint: the completed
+	// top-level steps are not run again (their outputs are restored) and the
+	// run starts at the recorded step. Run refuses (a *ResumeError, nothing
+	// sent) a checkpoint of another workflow or other inputs.
+	Resume *Checkpoint
 }
 
 // Result is the outcome of a Run that sent something (or could have).
@@ -127,6 +148,10 @@ type StepRun struct {
 
 	// Criteria are the successCriteria results, in document order.
 	Criteria []CriterionResult
+	// Contract holds the differences between the exchange and the OpenAPI
+	// description (Options.Contract, Options.CheckRequests); warnings
+	// unless they made the step fail (Err is then a *ContractError).
+	Contract []contract.Problem
 	// Success is the step's verdict for this attempt.
 	Success bool
 	// Action is the action that followed this attempt (nil while running).

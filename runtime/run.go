@@ -53,11 +53,14 @@ type run struct {
 	deps      map[*cworkflow]error    // dependsOn workflows already run (nil error: succeeded)
 	active    map[*cworkflow]bool     // dependsOn in progress (cycle guard)
 	fatal     error                   // a limit or cancellation: unwinds everything
+	jn        *journal                // checkpoints (OnCheckpoint, Resume); nil when not asked for
 }
 
 // Run executes the workflow workflowID with inputs. The error is non-nil
 // only when nothing was sent: an unknown workflow (*UsageError listing the
-// ids) or invalid inputs (*InputError listing every violation). A workflow
+// ids), invalid inputs (*InputError listing every violation), an
+// Options.Resume that does not fit (*ResumeError) or an OnCheckpoint that
+// failed before the first step (*CheckpointError). A workflow
 // that ran and failed returns a Result with Success false and Err set, and
 // a nil error. workflowID may be "" when the document has exactly one
 // workflow.
@@ -87,8 +90,12 @@ func (p *Plan) Run(ctx context.Context, workflowID string, inputs map[string]any
 	if r.client == nil {
 		r.client = defaultClient
 	}
+	if res, err := r.startJournal(cw, in); res != nil || err != nil {
+		return res, err
+	}
 	start := r.opts.Now()
 	ws, err := r.runWorkflow(cw, in, 0, nil)
+	err = r.finishJournal(ws, err)
 	r.res.Duration = r.opts.Now().Sub(start)
 	if ws != nil {
 		r.res.Outputs = ws.outputs
@@ -241,6 +248,13 @@ func (r *run) evalWorkflowOutputs(ws *wfState) {
 // runSteps is the step loop of one workflow execution.
 func (r *run) runSteps(cw *cworkflow, ws *wfState, depth int) error {
 	i := 0
+	if r.jn != nil && depth == 0 {
+		start, done, err := r.resumeSteps(cw, ws)
+		if done {
+			return err
+		}
+		i = start
+	}
 	attempt := 1
 	retries := map[*arazzo.Action]int{} // per visit of a step
 	for i < len(cw.steps) {
@@ -271,6 +285,10 @@ func (r *run) runSteps(cw *cworkflow, ws *wfState, depth int) error {
 		}
 		if sr.Success {
 			ca, crs := r.pickAction(cs.onSuccess, sctx, nil)
+			if err := r.stepCompleted(ws, cs, sr, ca, depth); err != nil {
+				r.finishStep(sr, nil)
+				return err
+			}
 			if ca == nil {
 				r.finishStep(sr, &ActionTaken{Kind: arazzo.SuccessAction, Default: true})
 				i++
@@ -490,6 +508,7 @@ func (r *run) beforeRetry(ca *caction, ws *wfState, depth int, from *cstep) erro
 		r.executed++
 		sr, _, _ := r.execStep(cs, ws, 1, depth)
 		r.finishStep(sr, &ActionTaken{Kind: arazzo.SuccessAction, Default: true})
+		r.stepCompletedBeforeRetry(cs, sr, from, depth)
 		if r.fatal != nil {
 			return r.fatal
 		}
