@@ -8,6 +8,14 @@ import (
 
 // OperationByID returns the operation with that operationId.
 func (d *Document) OperationByID(id string) (*Operation, bool) {
+	if d.lazy != nil {
+		i, ok := d.lazy.byID[id]
+		if !ok {
+			return nil, false
+		}
+		op := d.lazy.operation(d, i)
+		return op, op != nil
+	}
 	op, ok := d.byID[id]
 	return op, ok
 }
@@ -18,6 +26,14 @@ func (d *Document) OperationByID(id string) (*Operation, bool) {
 // ("/paths/~1pets~1%7BpetId%7D/get"); the method token is matched
 // case-insensitively for the fixed methods.
 func (d *Document) OperationByPointer(ptr string) (*Operation, bool) {
+	if d.lazy != nil {
+		i, ok := d.lazy.lookupPtr(ptr)
+		if !ok {
+			return nil, false
+		}
+		op := d.lazy.operation(d, i)
+		return op, op != nil
+	}
 	ptr = normalizePointer(ptr)
 	if op, ok := d.byPtr[ptr]; ok {
 		return op, true
@@ -40,18 +56,34 @@ func (d *Document) OperationByPointer(ptr string) (*Operation, bool) {
 
 // Operations returns every operation, ordered by path then by method
 // (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, then others).
+// After a lazy load it returns the operations built so far.
 func (d *Document) Operations() []*Operation {
+	if d.lazy != nil {
+		return d.lazy.builtOps()
+	}
 	return append([]*Operation(nil), d.ops...)
 }
 
 // HasOperationID reports whether an operation has that operationId.
 func (d *Document) HasOperationID(id string) bool {
+	if d.lazy != nil {
+		_, ok := d.lazy.byID[id]
+		return ok
+	}
 	_, ok := d.byID[id]
 	return ok
 }
 
 // OperationIDs returns all operationIds, sorted.
 func (d *Document) OperationIDs() []string {
+	if d.lazy != nil {
+		ids := make([]string, 0, len(d.lazy.byID))
+		for id := range d.lazy.byID {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return ids
+	}
 	ids := make([]string, 0, len(d.byID))
 	for id := range d.byID {
 		ids = append(ids, id)
@@ -62,6 +94,10 @@ func (d *Document) OperationIDs() []string {
 
 // HasOperationPointer reports whether ptr (after '#') names an operation.
 func (d *Document) HasOperationPointer(ptr string) bool {
+	if d.lazy != nil {
+		_, ok := d.lazy.lookupPtr(ptr)
+		return ok
+	}
 	_, ok := d.OperationByPointer(ptr)
 	return ok
 }
@@ -76,6 +112,9 @@ func normalizePointer(ptr string) string {
 // OperationByMethodPath returns the operation for an HTTP method (any case)
 // and a path template exactly as written under `paths` ("/pets/{petId}").
 func (d *Document) OperationByMethodPath(method, path string) (*Operation, bool) {
+	if d.lazy != nil {
+		return d.OperationByPointer(OperationPointer(path, method))
+	}
 	op, ok := d.byPtr[OperationPointer(path, method)]
 	return op, ok
 }

@@ -46,6 +46,24 @@ type LoadOptions struct {
 	// source of most Warnings), about a fifth of the load time of a large
 	// description.
 	SkipValidation bool
+
+	// Operations, when not empty, makes the load lazy: only these
+	// operations (operationIds, or JSON pointers such as
+	// "/paths/~1pets/get") and the components they reach are decoded, and
+	// kin-openapi decodes them only when OpenAPI3 is first called. The
+	// whole document still answers HasOperationID, OperationIDs and
+	// HasOperationPointer, and any other operation is built on first
+	// lookup; Operations returns the operations built so far. Validation
+	// warnings are not computed (only duplicate operationIds are
+	// reported). Documents the lazy loader does not handle are loaded in
+	// full, as with an empty list.
+	Operations []string
+	// NoCache disables the on-disk cache of lazy loads.
+	NoCache bool
+	// CacheDir is where lazy loads cache what they derived from a document
+	// (by content hash and loader version); "" means $ARAZZO_CACHE_DIR,
+	// else os.UserCacheDir()/arazzo/openapi (no default inside tests).
+	CacheDir string
 }
 
 func (o LoadOptions) withDefaults() LoadOptions {
@@ -131,6 +149,25 @@ func load(ctx context.Context, data []byte, u *url.URL, r *reader) (doc *Documen
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Location: loc, Err: errors.New("document is empty")}
 	}
+	if len(r.opts.Operations) > 0 {
+		full := func() (*Document, error) {
+			return loadFull(context.WithoutCancel(ctx), data, u, newReader(context.WithoutCancel(ctx), r.opts, u))
+		}
+		if doc, ok := loadLazy(data, u, r.opts, full); ok {
+			return doc, nil
+		}
+	}
+	return loadFull(ctx, data, u, r)
+}
+
+// loadFull decodes the whole document with kin-openapi.
+func loadFull(ctx context.Context, data []byte, u *url.URL, r *reader) (doc *Document, err error) {
+	loc := displayLocation(u)
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, &LoadError{Location: loc, Err: fmt.Errorf("the OpenAPI parser failed on this document: %v", p)}
+		}
+	}()
 	newLoader := func() *openapi3.Loader {
 		loader := openapi3.NewLoader()
 		loader.Context = ctx
@@ -482,7 +519,7 @@ func (r *reader) readFile(name string) ([]byte, error) {
 		return nil, &LoadError{Location: name, Err: unwrapPathError(err)}
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, r.opts.MaxBytes+1))
+	b, err := readAllSized(f, r.opts.MaxBytes)
 	if err != nil {
 		return nil, &LoadError{Location: name, Err: unwrapPathError(err)}
 	}
@@ -490,6 +527,19 @@ func (r *reader) readFile(name string) ([]byte, error) {
 		return nil, &LoadError{Location: name, Err: fmt.Errorf("document is larger than %d bytes", r.opts.MaxBytes)}
 	}
 	return b, nil
+}
+
+// readAllSized reads up to max+1 bytes into one buffer of the file's size
+// (io.ReadAll would grow and copy its buffer a dozen times for a 2 MB
+// description).
+func readAllSized(f *os.File, max int64) ([]byte, error) {
+	size := int64(512)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+		size = min(fi.Size(), max) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(f, max+1))
+	return buf.Bytes(), err
 }
 
 // unwrapPathError drops the *os.PathError wrapper, whose message repeats

@@ -26,6 +26,7 @@ type Document struct {
 	ops   []*Operation
 	byID  map[string]*Operation
 	byPtr map[string]*Operation
+	lazy  *lazyDoc // set by a lazy load (LoadOptions.Operations)
 }
 
 // Warning is a non-fatal problem found while loading or validating.
@@ -173,7 +174,18 @@ func (f *OAuthFlow) FormParameters() map[string]string {
 
 // OpenAPI3 returns the kin-openapi document this was built from, or nil.
 // It is meant for schema checks; the operation index never depends on it.
-func (d *Document) OpenAPI3() *openapi3.T { return d.kin }
+//
+// After a lazy load (LoadOptions.Operations) it is built on the first call
+// from the operations built so far and the components they reach, and
+// that call fills the Schema fields of those operations (until then they
+// hold empty *openapi3.SchemaRef values): call OpenAPI3 before reading
+// schemas.
+func (d *Document) OpenAPI3() *openapi3.T {
+	if d.lazy != nil {
+		return d.lazy.openAPI3()
+	}
+	return d.kin
+}
 
 // Scopes returns the scopes the operation requires for scheme, merged over
 // the alternatives that name it (in order, without duplicates), and whether

@@ -1,0 +1,129 @@
+package openapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// loaderVersion is part of every cache key: bump it whenever what the lazy
+// loader derives (the outline or the sub-document) changes.
+const loaderVersion = "arazzo-openapi-lazy/1"
+
+// CacheDirEnv names the environment variable that sets the cache
+// directory ("off" disables the cache).
+const CacheDirEnv = "ARAZZO_CACHE_DIR"
+
+// cacheEntry is what a lazy load derives from one document for one set of
+// operations: the outline of every operation and the sub-document of those
+// asked for. It holds no location: it is addressed by content.
+type cacheEntry struct {
+	Version string          `json:"version"`
+	Doc     string          `json:"doc"`  // sha256 of the document
+	Want    []string        `json:"want"` // the operations asked for, sorted
+	Ops     []outlineOp     `json:"ops"`
+	Sub     json.RawMessage `json:"sub"`
+}
+
+type diskCache struct {
+	dir  string // "" disables
+	doc  string
+	want []string
+	key  string
+}
+
+// cacheDir is LoadOptions.CacheDir, else $ARAZZO_CACHE_DIR, else
+// os.UserCacheDir()/arazzo/openapi. Inside a test binary there is no
+// default: tests never touch the user's cache unless they ask for one.
+func cacheDir(opts LoadOptions) string {
+	if opts.NoCache {
+		return ""
+	}
+	dir := opts.CacheDir
+	if dir == "" {
+		dir = os.Getenv(CacheDirEnv)
+	}
+	if dir == "off" {
+		return ""
+	}
+	if dir == "" {
+		if testing.Testing() {
+			return ""
+		}
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(base, "arazzo", "openapi")
+	}
+	return dir
+}
+
+func newDiskCache(opts LoadOptions, data []byte) *diskCache {
+	c := &diskCache{dir: cacheDir(opts)}
+	if c.dir == "" {
+		return c
+	}
+	sum := sha256.Sum256(data)
+	c.doc = hex.EncodeToString(sum[:])
+	c.want = slices.Compact(slices.Sorted(slices.Values(opts.Operations)))
+	k := sha256.Sum256([]byte(loaderVersion + "\x00" + c.doc + "\x00" + strings.Join(c.want, "\x00")))
+	c.key = hex.EncodeToString(k[:])
+	return c
+}
+
+func (c *diskCache) path() string { return filepath.Join(c.dir, c.key+".json") }
+
+// get returns the entry, or false when there is none or it is unreadable,
+// corrupt or for something else (never an error: the caller rebuilds it).
+func (c *diskCache) get() (*cacheEntry, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(c.path())
+	if err != nil {
+		return nil, false
+	}
+	var e cacheEntry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, false
+	}
+	if e.Version != loaderVersion || e.Doc != c.doc || !slices.Equal(e.Want, c.want) || len(e.Sub) == 0 {
+		return nil, false
+	}
+	return &e, true
+}
+
+// put writes the entry atomically (a temporary file renamed over the
+// final name, so concurrent writers and readers never see half a file).
+// Failures are silent: the cache is an optimization.
+func (c *diskCache) put(ops []outlineOp, sub []byte) {
+	if c.dir == "" {
+		return
+	}
+	b, err := json.Marshal(cacheEntry{Version: loaderVersion, Doc: c.doc, Want: c.want, Ops: ops, Sub: sub})
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(c.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		return
+	}
+	if err := os.Rename(f.Name(), c.path()); err != nil {
+		os.Remove(f.Name())
+	}
+}

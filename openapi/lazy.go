@@ -1,0 +1,599 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Lazy loading (LoadOptions.Operations set).
+//
+// The document is read once and outlined (block YAML: by lines, without a
+// full parse; JSON: decoded whole). The operation index of the whole
+// document (ids, methods, paths, pointers) comes from the outline. Only the
+// operations asked for, and the components they reach through local $refs,
+// are decoded: they form a small sub-document (the top-level fields, those
+// path items, those components, every security scheme) from which the
+// Operations are built directly, without kin-openapi. kin-openapi decodes
+// that sub-document only when OpenAPI3 is first called (the mock and schema
+// checks need it); the Schema fields of the operations are filled in then.
+//
+// An operation not asked for is built on first lookup in the same way.
+// Anything the lazy path does not handle (Swagger 2.0, $refs to other
+// files or to paths, path item $refs, YAML anchors used across
+// operations/components, dangling $refs) falls back to the full load.
+type lazyDoc struct {
+	loc  string
+	base *url.URL
+	data []byte // the whole document, to build more operations on demand
+
+	srcOnce sync.Once
+	src     treeSource
+	srcErr  error
+
+	outline []outlineOp // sorted in Operations order
+	byID    map[string]int
+	byPtr   map[string]int
+
+	mu    sync.Mutex
+	built []*Operation   // aligned with outline; nil until built
+	sub   map[string]any // the sub-document of every built operation
+	comps map[string]bool
+
+	kinOnce sync.Once
+	kin     *openapi3.T
+
+	fullOnce sync.Once
+	full     *Document
+	fullLoad func() (*Document, error)
+}
+
+// subDoc collects the parts of a document the selected operations need.
+type subDoc struct {
+	src   treeSource
+	tree  map[string]any
+	paths map[string]any
+	comps map[string]any
+	seen  map[string]bool // "section/name"
+	queue [][2]string
+}
+
+func newSubDoc(src treeSource) (*subDoc, error) {
+	s := &subDoc{src: src, tree: map[string]any{}, paths: map[string]any{}, comps: map[string]any{}, seen: map[string]bool{}}
+	for _, k := range []string{"openapi", "info", "servers", "security", "jsonSchemaDialect"} {
+		v, ok, err := src.value(k)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			s.tree[k] = v
+			if err := s.walk(v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	v, ok, err := src.value("components", "securitySchemes")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if m, isMap := v.(map[string]any); isMap {
+			for name, x := range m {
+				s.seen["securitySchemes/"+name] = true
+				s.section("securitySchemes")[name] = x
+				if err := s.walk(x); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	s.tree["paths"] = s.paths
+	return s, nil
+}
+
+func (s *subDoc) section(name string) map[string]any {
+	m, ok := s.comps[name].(map[string]any)
+	if !ok {
+		m = map[string]any{}
+		s.comps[name] = m
+	}
+	return m
+}
+
+// pathItemFields are the Path Item fields copied along with an operation.
+var pathItemFields = []string{"parameters", "servers", "summary", "description"}
+
+func (s *subDoc) addOperation(op outlineOp) error {
+	item, ok := s.paths[op.Path].(map[string]any)
+	if !ok {
+		item = map[string]any{}
+		s.paths[op.Path] = item
+		for _, f := range pathItemFields {
+			v, found, err := s.src.value("paths", op.Path, f)
+			if err != nil {
+				return err
+			}
+			if found {
+				item[f] = v
+				if err := s.walk(v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	v, found, err := s.src.value("paths", op.Path, op.Method)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return errUnsupported
+	}
+	item[op.Method] = v
+	return s.walk(v)
+}
+
+// finish decodes every component reached, transitively.
+func (s *subDoc) finish() error {
+	for len(s.queue) > 0 {
+		c := s.queue[len(s.queue)-1]
+		s.queue = s.queue[:len(s.queue)-1]
+		v, ok, err := s.src.value("components", c[0], c[1])
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errUnsupported // dangling: the full load repairs and warns
+		}
+		s.section(c[0])[c[1]] = v
+		if err := s.walk(v); err != nil {
+			return err
+		}
+	}
+	if len(s.comps) > 0 {
+		s.tree["components"] = s.comps
+	}
+	return nil
+}
+
+// walk queues the components v refers to.
+func (s *subDoc) walk(v any) error {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "$ref":
+				if ref, ok := e.(string); ok {
+					if err := s.ref(ref); err != nil {
+						return err
+					}
+					continue
+				}
+			case "discriminator":
+				if d, ok := e.(map[string]any); ok {
+					if mp, ok := d["mapping"].(map[string]any); ok {
+						for _, target := range mp {
+							t, _ := target.(string)
+							if strings.HasPrefix(t, "#") {
+								if err := s.ref(t); err != nil {
+									return err
+								}
+							} else if t != "" && !strings.ContainsAny(t, "/#.") {
+								s.want("schemas", t)
+							}
+						}
+					}
+				}
+			}
+			if err := s.walk(e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if err := s.walk(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *subDoc) ref(ref string) error {
+	rest, ok := strings.CutPrefix(ref, "#/components/")
+	if !ok {
+		return errUnsupported // another file, or a path: the full load
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 2 {
+		return errUnsupported
+	}
+	sec, name := unescapeToken(parts[0]), unescapeToken(parts[1])
+	if strings.Contains(name, "%") {
+		if u, err := url.PathUnescape(name); err == nil {
+			name = u
+		}
+	}
+	s.want(sec, name)
+	return nil
+}
+
+func (s *subDoc) want(sec, name string) {
+	key := sec + "/" + name
+	if s.seen[key] {
+		return
+	}
+	s.seen[key] = true
+	s.queue = append(s.queue, [2]string{sec, name})
+}
+
+func unescapeToken(t string) string {
+	if !strings.Contains(t, "~") {
+		return t
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+}
+
+// normalize round-trips a tree through encoding/json, so that values have
+// exactly the shapes kin-openapi would give them (float64 numbers).
+func normalize(v any) (map[string]any, []byte, error) {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return nil, nil, errUnsupported
+	}
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		return nil, nil, errUnsupported
+	}
+	return m, js, nil
+}
+
+// selectOps returns the indexes of the outline operations named by ids or
+// pointers; names that match nothing are ignored (the caller reports them).
+func (l *lazyDoc) selectOps(names []string) []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, n := range names {
+		i, ok := l.byID[n]
+		if !ok {
+			i, ok = l.lookupPtr(n)
+		}
+		if ok && !seen[i] {
+			seen[i] = true
+			out = append(out, i)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func (l *lazyDoc) index() {
+	sortOps(l.outline)
+	l.byID = make(map[string]int, len(l.outline))
+	l.byPtr = make(map[string]int, len(l.outline))
+	l.built = make([]*Operation, len(l.outline))
+	for i, op := range l.outline {
+		l.byPtr[OperationPointer(op.Path, op.Method)] = i
+		if op.ID == "" {
+			continue
+		}
+		if _, dup := l.byID[op.ID]; !dup {
+			l.byID[op.ID] = i
+		}
+	}
+}
+
+func (l *lazyDoc) duplicateWarnings() []Warning {
+	var ws []Warning
+	for i, op := range l.outline {
+		if op.ID == "" {
+			continue
+		}
+		if first := l.byID[op.ID]; first != i {
+			ws = append(ws, Warning{
+				Message: "duplicate operationId " + quote(op.ID) + " (also at #" + OperationPointer(l.outline[first].Path, l.outline[first].Method) + "); the first one is used",
+				Pointer: OperationPointer(op.Path, op.Method),
+			})
+		}
+	}
+	return ws
+}
+
+// lookupPtr finds an operation by pointer with the tolerance of
+// OperationByPointer.
+func (l *lazyDoc) lookupPtr(ptr string) (int, bool) {
+	ptr = normalizePointer(ptr)
+	if i, ok := l.byPtr[ptr]; ok {
+		return i, true
+	}
+	if strings.Contains(ptr, "%") {
+		if u, err := url.PathUnescape(ptr); err == nil {
+			if i, ok := l.byPtr[u]; ok {
+				return i, true
+			}
+			ptr = u
+		}
+	}
+	if i := strings.LastIndexByte(ptr, '/'); i >= 0 {
+		if j, ok := l.byPtr[ptr[:i+1]+strings.ToLower(ptr[i+1:])]; ok {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+func (l *lazyDoc) source() (treeSource, error) {
+	l.srcOnce.Do(func() {
+		if l.src == nil {
+			l.src, l.srcErr = newTreeSource(l.data)
+		}
+	})
+	return l.src, l.srcErr
+}
+
+// operation returns outline operation i, building it on first use. It
+// falls back to the full load when the lazy path cannot build it.
+func (l *lazyDoc) operation(d *Document, i int) *Operation {
+	l.mu.Lock()
+	if op := l.built[i]; op != nil {
+		l.mu.Unlock()
+		return op
+	}
+	op, err := l.buildOps(d, []int{i})
+	l.mu.Unlock()
+	if err == nil && len(op) == 1 {
+		return op[0]
+	}
+	full := l.fullDoc()
+	if full == nil {
+		return nil
+	}
+	o, _ := full.byPtr[OperationPointer(l.outline[i].Path, l.outline[i].Method)]
+	return o
+}
+
+func (l *lazyDoc) fullDoc() *Document {
+	l.fullOnce.Do(func() {
+		if l.fullLoad != nil {
+			l.full, _ = l.fullLoad()
+		}
+	})
+	return l.full
+}
+
+// buildOps builds the operations idx from the source (l.mu held).
+func (l *lazyDoc) buildOps(d *Document, idx []int) ([]*Operation, error) {
+	src, err := l.source()
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSubDoc(src)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range idx {
+		if err := s.addOperation(l.outline[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.finish(); err != nil {
+		return nil, err
+	}
+	tree, _, err := normalize(s.tree)
+	if err != nil {
+		return nil, err
+	}
+	return l.adopt(d, tree, idx)
+}
+
+// adopt builds the operations idx from a normalized sub-document and
+// merges it into l.sub (l.mu held, or during Load).
+func (l *lazyDoc) adopt(d *Document, tree map[string]any, idx []int) ([]*Operation, error) {
+	g := &genBuilder{tree: tree, doc: d}
+	out := make([]*Operation, 0, len(idx))
+	for _, i := range idx {
+		o := l.outline[i]
+		op, err := g.operation(o.Path, o.Method)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	for k, i := range idx {
+		l.built[i] = out[k]
+	}
+	mergeSub(l.sub, tree)
+	return out, nil
+}
+
+// mergeSub adds the paths and components of b to a.
+func mergeSub(a, b map[string]any) {
+	for k, v := range b {
+		switch k {
+		case "paths", "components":
+			am, _ := a[k].(map[string]any)
+			if am == nil {
+				am = map[string]any{}
+				a[k] = am
+			}
+			bm, _ := v.(map[string]any)
+			for k2, v2 := range bm {
+				x, _ := am[k2].(map[string]any)
+				y, _ := v2.(map[string]any)
+				if x == nil {
+					am[k2] = v2
+					continue
+				}
+				for k3, v3 := range y {
+					x[k3] = v3
+				}
+			}
+		default:
+			a[k] = v
+		}
+	}
+}
+
+// builtOps returns the operations built so far, in order.
+func (l *lazyDoc) builtOps() []*Operation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []*Operation
+	for _, op := range l.built {
+		if op != nil {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// openAPI3 decodes the sub-document of the operations built so far with
+// kin-openapi and fills the Schema fields of those operations.
+func (l *lazyDoc) openAPI3() *openapi3.T {
+	l.kinOnce.Do(func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		js, err := json.Marshal(l.sub)
+		if err != nil {
+			return
+		}
+		loader := openapi3.NewLoader()
+		loader.Context = context.Background()
+		loader.IsExternalRefsAllowed = false
+		kin, err := func() (kin *openapi3.T, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					kin, err = nil, errUnsupported
+				}
+			}()
+			return loader.LoadFromDataWithPath(js, l.base)
+		}()
+		if err != nil {
+			return
+		}
+		l.kin = kin
+		kd := build(kin, l.loc)
+		for _, op := range l.built {
+			if op == nil {
+				continue
+			}
+			if kop, ok := kd.byPtr[op.Pointer]; ok {
+				fillSchemas(op, kop)
+			}
+		}
+	})
+	return l.kin
+}
+
+// fillSchemas copies the kin-openapi schemas of k into the placeholders of
+// op (same operation, built without kin).
+func fillSchemas(op, k *Operation) {
+	for _, p := range op.Parameters {
+		if kp, ok := k.Parameter(p.Name, p.In); ok {
+			fill(p.Schema, kp.Schema)
+		}
+	}
+	if op.RequestBody != nil && k.RequestBody != nil {
+		fillContent(op.RequestBody.Content, k.RequestBody.Content)
+	}
+	for code, r := range op.Responses {
+		kr := k.Responses[code]
+		if kr == nil {
+			continue
+		}
+		fillContent(r.Content, kr.Content)
+		for name, h := range r.Headers {
+			if kh := kr.Headers[name]; kh != nil {
+				fill(h.Schema, kh.Schema)
+			}
+		}
+	}
+}
+
+func fillContent(dst, src []MediaType) {
+	for _, m := range dst {
+		for _, km := range src {
+			if km.Type == m.Type {
+				fill(m.Schema, km.Schema)
+			}
+		}
+	}
+}
+
+func fill(placeholder, schema any) {
+	ph, _ := placeholder.(*openapi3.SchemaRef)
+	s, _ := schema.(*openapi3.SchemaRef)
+	if ph != nil && s != nil {
+		*ph = *s
+	}
+}
+
+// loadLazy is the lazy load; false means "load in full instead".
+func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document, error)) (doc *Document, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc, ok = nil, false // the full load reports whatever is wrong
+		}
+	}()
+	if topLevelVersion(data) == "swagger" {
+		return nil, false
+	}
+	loc := displayLocation(u)
+	l := &lazyDoc{loc: loc, base: u, data: data, sub: map[string]any{}, fullLoad: full}
+	cache := newDiskCache(opts, data)
+	var tree map[string]any
+	if e, hit := cache.get(); hit {
+		if err := json.Unmarshal(e.Sub, &tree); err != nil {
+			tree = nil
+		} else {
+			l.outline = e.Ops
+		}
+	}
+	if tree == nil {
+		src, err := newTreeSource(data)
+		if err != nil {
+			return nil, false
+		}
+		l.src = src
+		l.outline, err = src.operations()
+		if err != nil {
+			return nil, false
+		}
+	}
+	l.index()
+	sel := l.selectOps(opts.Operations)
+	if tree == nil {
+		s, err := newSubDoc(l.src)
+		if err != nil {
+			return nil, false
+		}
+		for _, i := range sel {
+			if err := s.addOperation(l.outline[i]); err != nil {
+				return nil, false
+			}
+		}
+		if err := s.finish(); err != nil {
+			return nil, false
+		}
+		var js []byte
+		tree, js, err = normalize(s.tree)
+		if err != nil {
+			return nil, false
+		}
+		cache.put(l.outline, js)
+	}
+	d, err := genDocument(tree, loc)
+	if err != nil {
+		return nil, false
+	}
+	d.lazy = l
+	if _, err := l.adopt(d, tree, sel); err != nil {
+		return nil, false
+	}
+	d.Warnings = l.duplicateWarnings()
+	return d, true
+}
