@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/runtime"
+)
+
+func writeHTML(t testing.TB, res *runtime.Result, meta Meta, redact Redactor, opts HTMLOptions) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteHTMLWith(&buf, res, meta, redact, opts); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+var srcAttrRE = regexp.MustCompile(`<[^>]*\s(src|srcset|background)=[^>]*>`)
+
+var tagRE = regexp.MustCompile(`(?s)<style>.*?</style>|<[^>]*>`)
+
+// pageText is the page's text without markup, entities decoded: what a
+// reader can see (closed <details> included).
+func pageText(page string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(page, " "))), " ")
+}
+
+func TestHTMLFixtures(t *testing.T) {
+	tests := []struct {
+		name    string
+		run     func() (*runtime.Result, Meta)
+		redact  Redactor
+		want    []string // in the page text
+		notWant []string // anywhere in the page
+	}{
+		{
+			name: "passing",
+			run:  passingRun,
+			want: []string{"✓ PASSED", "adoptPet", "listPets", "createPet", "getPet", "GET /pets/{petId}",
+				"$statusCode == 201", "Fido the dog", `"petId": 42`, "3 attempts of 3 steps", "end \"done\""},
+			notWant: []string{"✗ FAILED", "<friendly>"}, // shown escaped
+		},
+		{
+			name: "retry then failure",
+			run:  retryRun,
+			want: []string{"✗ FAILED", "Step order failed (attempt 2)",
+				"$statusCode == 201: got 409", "$statusCode == 201: got 503", "retry \"again\"", "from Retry-After",
+				"503 Service Unavailable", "409 Conflict", "duplicate order", "<h1>busy</h1>", "not reached",
+				"calls $sourceDescriptions.common.login", "in workflow common.login", "4 attempts of 3 steps, 2 failed"},
+		},
+		{
+			name:   "secrets",
+			run:    secretRun,
+			redact: testRedactor(secretToken),
+			want:   []string{"✗ FAILED", "echo", "Authorization", Mask, "you sent"},
+			notWant: append(append([]string(nil), allSecrets...),
+				"dG9rLVNFQ1JFVC0xMjM0YWJjZA", // base64 of the token
+			),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, meta := tc.run()
+			page := writeHTML(t, res, meta, tc.redact, HTMLOptions{})
+			text := pageText(page)
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("page text lacks %q", w)
+				}
+			}
+			for _, n := range tc.notWant {
+				if strings.Contains(page, n) || !strings.Contains(n, "<") && strings.Contains(text, n) {
+					t.Errorf("page holds %q", n)
+				}
+			}
+			checkSelfContained(t, page)
+		})
+	}
+}
+
+// checkSelfContained: no script, nothing loaded from elsewhere.
+func checkSelfContained(t *testing.T, page string) {
+	t.Helper()
+	low := strings.ToLower(page)
+	for _, bad := range []string{"<script", "<link", "<iframe", "<img", "<object", "<embed", "@import", "url(http", "javascript:"} {
+		if strings.Contains(low, bad) {
+			t.Errorf("page holds %q", bad)
+		}
+	}
+	if m := srcAttrRE.FindString(low); m != "" {
+		t.Errorf("page loads something: %s", m)
+	}
+	if !strings.Contains(page, `Content-Security-Policy" content="default-src 'none'`) {
+		t.Error("no Content-Security-Policy")
+	}
+}
+
+// TestHTMLEscapes: markup anywhere in the run (bodies, headers, step ids,
+// criteria, outputs, inputs, errors) is shown as text, never parsed.
+func TestHTMLEscapes(t *testing.T) {
+	const evil = `<script>document.title='pwned'</script><img src=x onerror=alert(1)>`
+	res := &runtime.Result{
+		WorkflowID: "w<b>", Success: false,
+		Outputs: map[string]any{"o": evil},
+		Err:     &runtime.StepError{Workflow: "w<b>", Step: "s<i>", Attempt: 1, Reason: evil},
+		Steps: []*runtime.StepRun{{
+			Workflow: "w<b>", StepID: "s<i>", Attempt: 1, Method: "GET", PathTemplate: "/x/</svg>",
+			Request: &runtime.RequestRecord{Method: "GET", URL: "http://127.0.0.1/x?q=\"><script>alert(1)</script>",
+				Header: hdr("X-Evil", evil)},
+			Response: &runtime.ResponseRecord{StatusCode: 200, Header: hdr("Content-Type", "text/html"), Body: []byte(evil)},
+			Criteria: []runtime.CriterionResult{{Condition: "$response.body == '" + evil + "'", Type: "simple",
+				Explanation: "got " + evil}},
+			Err:     errors.New(evil),
+			Action:  &runtime.ActionTaken{Kind: arazzo.FailureAction, Default: true},
+			Started: t0, Duration: time.Millisecond,
+		}},
+		Duration: time.Millisecond,
+	}
+	meta := Meta{Document: "a<b>.yaml", Inputs: map[string]any{"in": evil}, Started: t0,
+		Steps: map[string][]string{"w<b>": {"s<i>", "</text></svg><script>x()</script>"}}}
+	page := writeHTML(t, res, meta, nil, HTMLOptions{})
+	checkSelfContained(t, page)
+	if strings.Contains(page, "<b>") && strings.Contains(page, "w<b>") {
+		t.Error("workflow id not escaped")
+	}
+	if !strings.Contains(pageText(page), evil) {
+		t.Error("the markup is not shown as text")
+	}
+}
+
+// TestHTMLBodyCap: a huge body is cut for the page, on a character
+// boundary, with a note; the page stays small.
+func TestHTMLBodyCap(t *testing.T) {
+	big := strings.Repeat("é", MaxBody) // 128 KiB of 2-byte characters
+	res := &runtime.Result{WorkflowID: "w", Success: true, Steps: []*runtime.StepRun{{
+		Workflow: "w", StepID: "s", Attempt: 1, Success: true,
+		Request:  &runtime.RequestRecord{Method: "POST", URL: "http://127.0.0.1/", Header: hdr("Content-Type", "text/plain"), Body: []byte(big)},
+		Response: &runtime.ResponseRecord{StatusCode: 200, Header: hdr("Content-Type", "application/json"), Body: []byte(`{"a":"` + big + `"}`)},
+	}}}
+	page := writeHTML(t, res, Meta{}, nil, HTMLOptions{})
+	if n := len(page); n > 2*htmlBodyCap+40<<10 {
+		t.Errorf("page is %d bytes", n)
+	}
+	if c := strings.Count(page, "cut at 16 KiB here;"); c != 2 {
+		t.Errorf("%d cut notes, want 2", c)
+	}
+	if !strings.Contains(page, "131072 bytes") {
+		t.Error("the body size is not shown")
+	}
+}
+
+func TestHTMLNoResult(t *testing.T) {
+	if err := WriteHTML(io.Discard, nil, Meta{}, nil); err == nil {
+		t.Error("no error for a nil result")
+	}
+	// An empty run still gives a page.
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, &runtime.Result{WorkflowID: "w"}, Meta{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "No step ran.") {
+		t.Error("empty run")
+	}
+}
+
+// liveShopRun runs testdata/live/shop.arazzo.yaml against a local server:
+// a token request with a client secret, an order retried after a 503,
+// and a check that fails ("pending" is not "shipped").
+func liveShopRun(t testing.TB) (*runtime.Result, Meta, *arazzo.Document, []string) {
+	t.Helper()
+	const (
+		clientSecret = "cs-LIVE-SECRET-123"
+		apiKey       = "ak-LIVE-KEY-456"
+		token        = "tok-LIVE-TOKEN-789"
+	)
+	var orders atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		reply := func(status int, s string) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, s)
+		}
+		switch {
+		case r.URL.Path == "/oauth/token":
+			if !strings.Contains(string(body), "client_secret="+clientSecret) {
+				reply(401, `{"error":"invalid_client"}`)
+				return
+			}
+			reply(200, `{"access_token":"`+token+`","token_type":"Bearer"}`)
+		case r.URL.Path == "/orders":
+			if orders.Add(1) == 1 {
+				w.Header().Set("Retry-After", "0")
+				reply(503, `{"error":"busy, your token was `+token+`"}`)
+				return
+			}
+			reply(201, `{"id":"o-1","echo":"`+r.Header.Get("Authorization")+`"}`)
+		case r.URL.Path == "/orders/o-1":
+			reply(200, `{"id":"o-1","status":"pending","key":"`+apiKey+`","note":"<script>document.title='pwned'</script>"}`)
+		default:
+			reply(404, `{}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	b, err := runtime.Load(ctx, filepath.Join("testdata", "live", "shop.arazzo.yaml"), runtime.LoadOptions{})
+	if err != nil {
+		t.Skipf("runtime cannot load the workflow: %v", err)
+	}
+	plan, err := runtime.Compile(b)
+	if err != nil {
+		t.Skipf("runtime cannot compile the workflow: %v", err)
+	}
+	inputs := map[string]any{"clientSecret": clientSecret, "apiKey": apiKey}
+	res, err := plan.Run(ctx, "buy", inputs, runtime.Options{
+		Servers: map[string]string{"shop": srv.URL},
+		Sleep:   func(context.Context, time.Duration) error { return nil },
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.Success {
+		t.Fatal("the run should fail")
+	}
+	meta := Meta{Tool: "arazzo", Version: "test", Document: "shop.arazzo.yaml", Inputs: inputs,
+		SecretInputs: []string{"clientSecret"}, Started: time.Now(), Steps: StepsOf(plan.Document())}
+	return res, meta, plan.Document(), []string{clientSecret, apiKey, token}
+}
+
+func TestHTMLLiveRun(t *testing.T) {
+	res, meta, doc, secrets := liveShopRun(t)
+	for _, withDoc := range []bool{false, true} {
+		opts := HTMLOptions{}
+		if withDoc {
+			opts.Document = doc
+		}
+		page := writeHTML(t, res, meta, nil, opts)
+		checkSelfContained(t, page)
+		text := pageText(page)
+		for _, s := range secrets {
+			if strings.Contains(page, s) {
+				t.Errorf("doc=%v: secret %q in the page", withDoc, s)
+			}
+		}
+		for _, w := range []string{"Step check failed", `$response.body#/status == 'shipped'`, "got 'pending'",
+			"✗ failed", "2 attempts", "<script>document.title='pwned'</script>"} {
+			if !strings.Contains(text, w) {
+				t.Errorf("doc=%v: page text lacks %q", withDoc, w)
+			}
+		}
+		if withDoc && !strings.Contains(text, "busy: retry ≤ 2") {
+			t.Error("the graph lacks the retry action")
+		}
+		if os.Getenv("ARAZZO_HTML_SAMPLE") != "" {
+			name := "sample-nodoc.html"
+			if withDoc {
+				name = "sample.html"
+			}
+			os.WriteFile(filepath.Join(os.Getenv("ARAZZO_HTML_SAMPLE"), name), []byte(page), 0o644)
+		}
+	}
+}
