@@ -28,6 +28,7 @@ import (
 
 type runFlags struct {
 	workflow       string
+	all            bool
 	inputsFile     string
 	inputs         []string
 	servers        []string
@@ -59,13 +60,27 @@ stderr: one progress line per step as it finishes.
 exit:   0 the workflow succeeded; 1 it ran and failed; 2 the document, the
         inputs or the flags are invalid (nothing was sent).
 
+--all runs every workflow of FILE in one call (for CI), in document order
+except that each runs after the workflows it dependsOn; a workflow that
+others depend on runs once, and a failed one makes its dependents skipped
+(independent ones still run). Every workflow gets the inputs its inputs
+schema declares (properties) from the one --inputs/--input object; one
+without declared properties gets the whole object. stdout is then one JSON
+object {"<workflowId>": {outputs}, ...}; stderr has each workflow's progress
+under a "== workflow <id>" header and ends with a summary table. --max-steps
+applies to each workflow. exit: 0 when every workflow passed, 1 otherwise,
+2 when any workflow's inputs are invalid (nothing was sent). --report
+writes a JSON array (one report per workflow), --junit one testsuite per
+workflow, --har one log with every exchange.
+
 Credentials: --auth SCHEME=VALUE (or SOURCE.SCHEME=VALUE, or SCHEME=@file), or
 the environment variable ARAZZO_AUTH_<SCHEME>. VALUE is a token (http bearer),
 user:password (http basic), the key (apiKey), or client_id:client_secret
 (oauth2 client credentials). 'arazzo describe FILE' lists what a workflow needs.`,
 		Example: `  arazzo run workflow.yml --inputs inputs.json
   arazzo run workflow.yml --input identifier=https://api.example.com --server api=http://127.0.0.1:8080
-  arazzo run workflow.yml --inputs inputs.json --mock`,
+  arazzo run workflow.yml --inputs inputs.json --mock
+  arazzo run workflow.yml --all --inputs inputs.json --junit junit.xml`,
 		Args: exactArgs(1, "exactly one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWorkflow(e, args[0], &f)
@@ -73,6 +88,7 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.workflow, "workflow", "", "workflow id (needed when FILE has several)")
+	fl.BoolVar(&f.all, "all", false, "run every workflow of FILE, each after those it dependsOn (see below)")
 	fl.StringVar(&f.inputsFile, "inputs", "", "JSON or YAML file with the workflow inputs ('-' reads stdin)")
 	fl.StringArrayVar(&f.inputs, "input", nil, "one input as NAME=VALUE (VALUE parsed as JSON when valid JSON, else a string); wins over --inputs")
 	fl.StringArrayVar(&f.servers, "server", nil, "SOURCE=URL: send the requests of source description SOURCE to URL (base path included)")
@@ -100,6 +116,9 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 func runWorkflow(e *env, file string, f *runFlags) error {
 	// Everything that can be wrong with the flags is checked before the
 	// document is loaded, and everything is checked before anything is sent.
+	if f.all && f.workflow != "" {
+		return usageErrorf("--all and --workflow cannot be combined: --all runs every workflow of %s", file)
+	}
 	servers, err := parseServers(f.servers)
 	if err != nil {
 		return err
@@ -125,10 +144,11 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	w, err := pickWorkflow(b.Doc, f.workflow)
+	targets, err := runTargets(b.Doc, f)
 	if err != nil {
 		return err
 	}
+	w := targets[0]
 	for name := range servers {
 		if err := checkSource(b.Doc, name, "--server"); err != nil {
 			return err
@@ -143,7 +163,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	if err != nil {
 		return &exitError{code: exitInvalid, err: err}
 	}
-	uses := usesOf(plan, w.WorkflowID)
+	uses := usesOfAll(plan, targets)
 
 	opts := runtime.Options{
 		Servers:        servers,
@@ -154,10 +174,10 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	// Secrets are masked in everything printed or written: the credentials
 	// (and tokens obtained with them) and inputs that the schema marks as
 	// secret.
-	secretInputs := secretInputNames(w)
+	secretInputs := secretInputNamesAll(targets)
 	redact := auth.Redactor(secretValues(inputs, secretInputs)...)
 	if f.mock {
-		client, mockServers := mockClient(b, plan, w, f.mockSeed)
+		client, mockServers := mockClient(b, plan, targets, f.mockSeed)
 		opts.HTTPClient = client
 		opts.Servers = mockServers
 		if len(creds) > 0 && !f.quiet {
@@ -195,6 +215,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
+	}
+	if f.all {
+		return runAll(e, f, allRun{file: file, b: b, plan: plan, targets: targets, inputs: inputs, secretInputs: secretInputs, redact: redact}, ctx, opts)
 	}
 	res, err := plan.Run(ctx, w.WorkflowID, inputs, opts)
 	if err != nil {
@@ -367,10 +390,14 @@ var statusCondition = regexp.MustCompile(`\$statusCode\s*==\s*([1-5][0-9][0-9])\
 // mockClient builds an HTTP client whose transport serves every OpenAPI
 // source from an in-process mock, and the server overrides that send each
 // source there. Nothing leaves the process.
-func mockClient(b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Workflow, seed int64) (*http.Client, map[string]string) {
+func mockClient(b *runtime.Bundle, plan *runtime.Plan, ws []*arazzo.Workflow, seed int64) (*http.Client, map[string]string) {
 	// The status each operation's step expects, when a criterion says so.
 	want := map[string]int{}
-	for _, u := range plan.Operations(w.WorkflowID) {
+	var ops []runtime.OperationUse
+	for _, w := range ws {
+		ops = append(ops, plan.Operations(w.WorkflowID)...)
+	}
+	for _, u := range ops {
 		wf := b.Doc.Workflow(u.Workflow)
 		if u.Operation == nil || wf == nil {
 			continue
