@@ -583,6 +583,7 @@ func (r *run) execStep(cs *cstep, ws *wfState, attempt, depth int) (*StepRun, *s
 	}
 	ctx.resp = resp
 	r.emit(Event{Kind: EventResponse, Workflow: sr.Workflow, Step: sr.StepID, Attempt: attempt, Depth: depth, Run: sr})
+	r.checkResponse(cs, sr, ctx)
 	r.judge(cs, sr, ctx)
 	sr.Duration = r.opts.Now().Sub(sr.Started)
 	return sr, ctx, false
@@ -599,6 +600,7 @@ func (r *run) judge(cs *cstep, sr *StepRun, ctx *stepCtx) {
 	} else {
 		sr.Criteria, sr.Success = evalCriteria(cs.criteria, ctx)
 	}
+	r.contractVerdict(sr)
 	if !sr.Success {
 		return
 	}
@@ -741,6 +743,9 @@ func (r *run) send(cs *cstep, rq *reqState, sr *StepRun) (*respState, error) {
 		// The hook may have changed the URL (an apiKey in the query).
 		rq.url = req.URL.String()
 		rq.header = req.Header
+	}
+	if err := r.checkRequest(cs, req, rq.raw, sr); err != nil {
+		return nil, err
 	}
 	sr.Request = &RequestRecord{Method: rq.method, URL: rq.url, Header: rq.header, Body: rq.raw}
 	r.emit(Event{Kind: EventRequest, Workflow: sr.Workflow, Step: sr.StepID, Attempt: sr.Attempt, Depth: sr.Depth, Run: sr})
