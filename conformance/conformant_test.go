@@ -25,6 +25,21 @@ func TestJenticFixturesConformant(t *testing.T) {
 		verdicts: conformantVerdicts,
 		skips:    conformantSkips,
 		prepare:  prepareConformant,
+		extra: map[string]func(*jenticConfig) []jenticCase{
+			// The same search with hl as the string the inputs schema
+			// declares: the query must carry exactly the given inputs
+			// (absent optional inputs leave their parameters out).
+			"newyork_times": func(cfg *jenticConfig) []jenticCase {
+				c := cfg.Workflows[0]
+				inputs := map[string]any{}
+				for k, v := range c.Inputs {
+					inputs[k] = v
+				}
+				inputs["hl"] = "true"
+				c.Inputs = inputs
+				return []jenticCase{c}
+			},
+		},
 	})
 }
 

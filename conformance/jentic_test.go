@@ -98,6 +98,8 @@ type jenticSuite struct {
 	// prepare returns the Arazzo document to load for a fixture (nil: the
 	// fixture's own) and renames to apply to expected output names.
 	prepare func(t *testing.T, fixture, dir, doc string) (string, map[string]string)
+	// extra adds cases to a fixture's (keyed by fixture name).
+	extra map[string]func(cfg *jenticConfig) []jenticCase
 }
 
 func TestJenticFixtures(t *testing.T) {
@@ -124,6 +126,9 @@ func runJenticSuite(t *testing.T, suite *jenticSuite) {
 		if err := yaml.Unmarshal(data, &cfg); err != nil {
 			t.Errorf("%s: test_config.yaml: %v", d.Name(), err)
 			continue
+		}
+		if add := suite.extra[d.Name()]; add != nil {
+			cfg.Workflows = append(cfg.Workflows, add(&cfg)...)
 		}
 		seen := map[string]int{}
 		for _, c := range cfg.Workflows {
@@ -266,6 +271,7 @@ func runJenticCase(t *testing.T, suite *jenticSuite, res *jenticResult, fixture,
 	if inputs == nil {
 		inputs = c.Params
 	}
+
 	out, err := plan.Run(ctx, c.ID, inputs, runtime.Options{HTTPClient: testClient(nil), Servers: servers})
 	if v.runErr != "" {
 		if err == nil || !strings.Contains(err.Error(), v.runErr) {
@@ -281,6 +287,7 @@ func runJenticCase(t *testing.T, suite *jenticSuite, res *jenticResult, fixture,
 		t.Fatalf("Run: %v", err)
 	}
 	calls, unmatched := srv.record()
+	t.Logf("requests: %s", strings.Join(calls, ", "))
 	defer func() {
 		if t.Failed() {
 			t.Logf("requests received:\n  %s", strings.Join(calls, "\n  "))
