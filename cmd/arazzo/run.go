@@ -44,6 +44,8 @@ type runFlags struct {
 	reportFile     string
 	harFile        string
 	junitFile      string
+	journal        string // journal.go
+	resume         string
 	transport      transportFlags
 }
 
@@ -110,6 +112,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.StringVar(&f.reportFile, "report", "", "write a JSON report of the run to FILE (shape: report/report.schema.json)")
 	fl.StringVar(&f.harFile, "har", "", "write the HTTP exchanges to FILE as HAR 1.2 (opens in browser dev tools)")
 	fl.StringVar(&f.junitFile, "junit", "", "write a JUnit XML report to FILE (one testcase per step)")
+	fl.StringVar(&f.journal, "journal", "", "record each completed step in FILE as it completes (no secrets), for --resume")
+	fl.StringVar(&f.resume, "resume", "", "continue the failed or interrupted run a --journal FILE recorded: completed steps are not sent again")
 	return cmd
 }
 
@@ -136,6 +140,10 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		creds = append(creds, c)
 	}
 	inputs, err := readInputs(e, f.inputsFile, f.inputs)
+	if err != nil {
+		return err
+	}
+	jr, err := prepareJournal(e, file, f, inputs)
 	if err != nil {
 		return err
 	}
@@ -219,6 +227,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	if f.all {
 		return runAll(e, f, allRun{file: file, b: b, plan: plan, targets: targets, inputs: inputs, secretInputs: secretInputs, redact: redact}, ctx, opts)
 	}
+	if jr != nil {
+		jr.attach(&opts, inputs, secretInputs, redact, f.quiet)
+	}
 	res, err := plan.Run(ctx, w.WorkflowID, inputs, opts)
 	if err != nil {
 		var inErr *runtime.InputError
@@ -241,6 +252,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			reason = redact(res.Err.Error())
 		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", w.WorkflowID, reason)
+		jr.hint(e.stderr, file)
 		return exitWith(exitFailed)
 	}
 	return nil
