@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/runtime"
+)
+
+// TestWriteSummary pins the summary table of --all (the txtar script can
+// only match it line by line: real durations vary).
+func TestWriteSummary(t *testing.T) {
+	results := []*runtime.Result{
+		{WorkflowID: "create", Success: true, Duration: 12345 * time.Microsecond, Steps: []*runtime.StepRun{
+			{Workflow: "create", StepID: "a", Success: true},
+			{Workflow: "create", StepID: "b", Success: false, Attempt: 1},
+			{Workflow: "create", StepID: "b", Success: true, Attempt: 2},
+			// A dependency's or sub-workflow's steps are not the workflow's own.
+			{Workflow: "other", StepID: "x", Success: true, Depth: 1},
+		}},
+		{WorkflowID: "fetch", Duration: 2 * time.Second, Steps: []*runtime.StepRun{
+			{Workflow: "fetch", StepID: "a", Success: false},
+		}},
+		{WorkflowID: "report", Skipped: true, Err: &runtime.SkippedError{Workflow: "report", Dependency: "fetch", Failed: "fetch"}},
+		{WorkflowID: "late", Skipped: true, Err: &runtime.SkippedError{Workflow: "late", Err: context.Canceled}},
+	}
+	steps := map[string]int{"create": 3, "fetch": 1, "report": 2, "late": 1}
+	var b bytes.Buffer
+	writeSummary(&b, results, steps)
+	want := `
+WORKFLOW  VERDICT                            STEPS  DURATION
+create    passed                             2/3    12ms
+fetch     failed                             0/1    2s
+report    skipped (dependency fetch failed)  0/2    -
+late      skipped (interrupted)              0/1    -
+4 workflows: 1 passed, 1 failed, 2 skipped
+`
+	if b.String() != want {
+		t.Errorf("summary:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestSkipReason(t *testing.T) {
+	tests := []struct {
+		err  *runtime.SkippedError
+		want string
+	}{
+		{&runtime.SkippedError{Dependency: "mid", Failed: "base"}, "dependency base failed"},
+		{&runtime.SkippedError{Err: context.DeadlineExceeded}, "timed out"},
+		{&runtime.SkippedError{Err: context.Canceled}, "interrupted"},
+		{&runtime.SkippedError{Err: errors.New("odd\nthing")}, "odd thing"},
+		{&runtime.SkippedError{}, "not run"},
+	}
+	for _, tt := range tests {
+		if got := skipReason(tt.err); got != tt.want {
+			t.Errorf("skipReason(%+v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestWriteAllOutputs(t *testing.T) {
+	tests := []struct {
+		name    string
+		results []*runtime.Result
+		want    string
+	}{
+		{"none", nil, "{}\n"},
+		{"run order, nested values indented, nil outputs as {}", []*runtime.Result{
+			{WorkflowID: "b", Outputs: map[string]any{"list": []any{"x"}, "html": "<a&b>"}},
+			{WorkflowID: "a"},
+		}, `{
+  "b": {
+    "html": "<a&b>",
+    "list": [
+      "x"
+    ]
+  },
+  "a": {}
+}
+`},
+		{"secrets masked", []*runtime.Result{{WorkflowID: "w", Outputs: map[string]any{"token": "s3cr3t"}}}, `{
+  "w": {
+    "token": "***"
+  }
+}
+`},
+	}
+	redact := strings.NewReplacer("s3cr3t", "***").Replace
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := writeAllOutputs(&b, tt.results, redact); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestInputsFor(t *testing.T) {
+	schema := func(raw any) *arazzo.Workflow { return &arazzo.Workflow{Inputs: &arazzo.Schema{Raw: raw}} }
+	all := map[string]any{"name": "Rex", "count": 2}
+	tests := []struct {
+		name string
+		w    *arazzo.Workflow
+		want map[string]any
+	}{
+		{"no schema: everything", &arazzo.Workflow{}, all},
+		{"no properties: everything", schema(map[string]any{"type": "object"}), all},
+		{"declared properties only", schema(map[string]any{"properties": map[string]any{"name": map[string]any{}, "other": map[string]any{}}}), map[string]any{"name": "Rex"}},
+		{"empty properties: nothing", schema(map[string]any{"properties": map[string]any{}}), map[string]any{}},
+	}
+	for _, tt := range tests {
+		if got := inputsFor(tt.w, all); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCombinedResult(t *testing.T) {
+	s1, s2 := &runtime.StepRun{StepID: "a"}, &runtime.StepRun{StepID: "b"}
+	c := combinedResult([]*runtime.Result{
+		{WorkflowID: "x", Success: true, Steps: []*runtime.StepRun{s1}, Duration: time.Second},
+		{WorkflowID: "y", Steps: []*runtime.StepRun{s2}, Duration: time.Second},
+	})
+	if c.WorkflowID != "x, y" || c.Success || len(c.Steps) != 2 || c.Steps[1] != s2 || c.Duration != 2*time.Second {
+		t.Errorf("combined = %+v", c)
+	}
+}
