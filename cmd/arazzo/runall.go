@@ -48,6 +48,24 @@ type allRun struct {
 	redact       func(string) string
 }
 
+// checkAllFlags rejects the flags --all cannot honour, before anything is
+// loaded: --workflow (contradictory), --journal and --resume (a journal
+// records the position in one workflow).
+func checkAllFlags(file string, f *runFlags) error {
+	if !f.all {
+		return nil
+	}
+	if f.workflow != "" {
+		return usageErrorf("--all and --workflow cannot be combined: --all runs every workflow of %s", file)
+	}
+	for _, c := range []struct{ name, value string }{{"--journal", f.journal}, {"--resume", f.resume}} {
+		if c.value != "" {
+			return usageErrorf("%s cannot be combined with --all: a journal records one workflow; run it with --workflow", c.name)
+		}
+	}
+	return nil
+}
+
 // runTargets is the workflow to run (--workflow, or the only one), or
 // with --all every workflow of the document, in document order.
 func runTargets(doc *arazzo.Document, f *runFlags) ([]*arazzo.Workflow, error) {
