@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -31,8 +32,17 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/menu":
 		_, _ = fmt.Fprint(w, `{"items":[{"id":"mermaid-treasure-latte","name":"Mermaid Treasure Latte"}],"page":{"total":1}}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/oauth2/register":
+		// Like the real API: a client needs a name (400 otherwise).
+		var body struct {
+			Name string `json:"name"`
+		}
+		if json.NewDecoder(r.Body).Decode(&body) != nil || body.Name == "" {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = fmt.Fprint(w, `{"title":"Validation failed","status":400}`)
+			return
+		}
 		w.WriteHeader(http.StatusCreated)
-		_, _ = fmt.Fprint(w, `{"name":"respect-e2e-client","clientId":"c-1"}`)
+		_, _ = fmt.Fprintf(w, `{"name":%q,"clientId":"c-1"}`, body.Name)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = fmt.Fprint(w, `{"error":"not found"}`)
@@ -43,6 +53,23 @@ func (c *cafeFake) record() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.calls...)
+}
+
+type respectCase struct {
+	scenario, workflow string
+	inputs             map[string]any
+	steps              []string
+	// headers are request headers each listed step attempt must have
+	// sent ("stepId#attempt" -> name -> value).
+	headers map[string]map[string]string
+	// errContains must be in Result.Err; runErr in the error Run returns
+	// (nothing is sent then).
+	errContains, runErr string
+	success             bool
+	calls               int
+	// redocly is what the snapshot shows when it differs, with the rule
+	// we follow; "" when Redocly's transcript shows the same.
+	redocly string
 }
 
 // TestRespectControlFlow runs Redocly respect e2e scenarios whose only
@@ -62,15 +89,7 @@ func TestRespectControlFlow(t *testing.T) {
 	}
 	files := map[string]string{"https://cafe.redocly.com/_bundle/openapi/cafe.yaml": cafe}
 
-	tests := []struct {
-		scenario, workflow string
-		steps              []string
-		success            bool
-		calls              int
-		// redocly is what the snapshot shows when it differs, with the
-		// rule we follow; "" when Redocly's transcript shows the same.
-		redocly string
-	}{
+	tests := []respectCase{
 		{
 			// Workflow successActions apply to a step without onSuccess; the
 			// first action whose criteria hold wins (spec, Step Object:
@@ -110,6 +129,30 @@ func TestRespectControlFlow(t *testing.T) {
 			success: true, calls: 1,
 		},
 	}
+	// reusable-components: workflow parameters (a component reference
+	// with its value overridden, a header) apply to every step; a step's
+	// own parameter wins by name and in; failure actions by reference.
+	tests = append(tests, []respectCase{
+		{
+			scenario: "reusable-components", workflow: "client-registration",
+			inputs: map[string]any{"store_id": "42", "my_pet_tags": []any{"one", "two"}},
+			steps:  []string{"list-menu-items#1", "create-client#1!"},
+			headers: map[string]map[string]string{
+				"list-menu-items#1": {"pageSize": "256", "Authorization": "Basic Og==", "page": "1"},
+			},
+			errContains: "$workflows.get-menu-items.outputs.reusable-test",
+			success:     false, calls: 1,
+		},
+		{
+			// The workflow's inputs schema is {type: string} (a component
+			// reused as the whole inputs): no inputs object satisfies it.
+			scenario: "reusable-components", workflow: "get-menu-items",
+			inputs: map[string]any{"reusable-test": "123"},
+			runErr: "(inputs): got object, want string",
+			redocly: "Redocly does not validate inputs and runs get-menu-items (goto final-workflow on the second step's failure). " +
+				"We validate the inputs object against the workflow's inputs JSON Schema (Workflow Object, inputs) before sending anything",
+		},
+	}...)
 	for _, tc := range tests {
 		t.Run(tc.scenario+"/"+tc.workflow, func(t *testing.T) {
 			doc := filepath.Join(dir, tc.scenario, tc.scenario+".arazzo.yaml")
@@ -127,12 +170,22 @@ func TestRespectControlFlow(t *testing.T) {
 			fake := &cafeFake{}
 			hs := httptest.NewServer(fake)
 			defer hs.Close()
-			res, err := plan.Run(context.Background(), tc.workflow, nil, runtime.Options{
+			res, err := plan.Run(context.Background(), tc.workflow, tc.inputs, runtime.Options{
 				HTTPClient: testClient(nil),
 				Servers:    map[string]string{"cafe-api": hs.URL + "/api"},
 				// Retries wait retryAfter seconds: no real waiting in tests.
 				Sleep: func(context.Context, time.Duration) error { return nil },
 			})
+			if tc.runErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.runErr) {
+					t.Fatalf("Run error = %v, want one containing %q", err, tc.runErr)
+				}
+				if calls := fake.record(); len(calls) > 0 {
+					t.Errorf("Run failed but sent %s", strings.Join(calls, ", "))
+				}
+				t.Logf("differs from Redocly respect on purpose: %s", tc.redocly)
+				return
+			}
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
@@ -149,6 +202,20 @@ func TestRespectControlFlow(t *testing.T) {
 			}
 			if res.Success != tc.success {
 				t.Errorf("success = %v, want %v (err: %v)", res.Success, tc.success, res.Err)
+			}
+			if tc.errContains != "" && (res.Err == nil || !strings.Contains(res.Err.Error(), tc.errContains)) {
+				t.Errorf("run error = %v, want one containing %q", res.Err, tc.errContains)
+			}
+			for _, s := range res.Steps {
+				want := tc.headers[fmt.Sprintf("%s#%d", s.StepID, s.Attempt)]
+				for name, v := range want {
+					switch {
+					case s.Request == nil:
+						t.Errorf("step %s: nothing sent, want header %s", s.StepID, name)
+					case s.Request.Header.Get(name) != v:
+						t.Errorf("step %s: header %s = %q, want %q", s.StepID, name, s.Request.Header.Get(name), v)
+					}
+				}
 			}
 			if calls := fake.record(); len(calls) != tc.calls {
 				t.Errorf("%d requests, want %d: %s", len(calls), tc.calls, strings.Join(calls, ", "))
