@@ -44,6 +44,7 @@ type runFlags struct {
 	reportFile     string
 	harFile        string
 	junitFile      string
+	htmlFile       string
 	journal        string // journal.go
 	resume         string
 	transport      transportFlags
@@ -112,6 +113,7 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.StringVar(&f.reportFile, "report", "", "write a JSON report of the run to FILE (shape: report/report.schema.json)")
 	fl.StringVar(&f.harFile, "har", "", "write the HTTP exchanges to FILE as HAR 1.2 (opens in browser dev tools)")
 	fl.StringVar(&f.junitFile, "junit", "", "write a JUnit XML report to FILE (one testcase per step)")
+	fl.StringVar(&f.htmlFile, "html", "", "write a self-contained HTML report to FILE (graph of the path taken, timeline, requests and responses)")
 	fl.StringVar(&f.journal, "journal", "", "record each completed step in FILE as it completes (no secrets), for --resume")
 	fl.StringVar(&f.resume, "resume", "", "continue the failed or interrupted run a --journal FILE recorded: completed steps are not sent again")
 	return cmd
@@ -120,8 +122,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 func runWorkflow(e *env, file string, f *runFlags) error {
 	// Everything that can be wrong with the flags is checked before the
 	// document is loaded, and everything is checked before anything is sent.
-	if err := checkAllFlags(file, f); err != nil {
-		return err
+	if f.all && f.workflow != "" {
+		return usageErrorf("--all and --workflow cannot be combined: --all runs every workflow of %s", file)
 	}
 	servers, err := parseServers(f.servers)
 	if err != nil {
@@ -242,7 +244,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		return err
 	}
 	meta := report.Meta{Tool: "arazzo", Version: version, Document: file, Inputs: inputs, SecretInputs: secretInputs, Steps: report.StepsOf(b.Doc)}
-	if err := writeReports(f, res, meta, redact); err != nil {
+	labels := operationLabels(b.Doc, plan)
+	htmlOpts := report.HTMLOptions{Document: b.Doc, Operation: func(s *arazzo.Step) string { return labels[s] }}
+	if err := writeReports(f, res, meta, redact, htmlOpts); err != nil {
 		fmt.Fprintf(e.stderr, "arazzo: %v\n", err)
 		return exitWith(exitFailed)
 	}
@@ -448,9 +452,9 @@ func mockClient(b *runtime.Bundle, plan *runtime.Plan, ws []*arazzo.Workflow, se
 	return &http.Client{Transport: mock.Transport(routes)}, servers
 }
 
-// writeReports writes the --report, --har and --junit files, if asked for,
+// writeReports writes the --report, --har, --junit and --html files, if asked for,
 // whatever the verdict: a failed run is when they matter most.
-func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact func(string) string) error {
+func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact func(string) string, html report.HTMLOptions) error {
 	write := func(path string, fn func(io.Writer) error) error {
 		if path == "" {
 			return nil
@@ -470,9 +474,12 @@ func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact fun
 	if err := write(f.harFile, func(w io.Writer) error { return report.WriteHAR(w, res, meta, redact) }); err != nil {
 		return err
 	}
-	return write(f.junitFile, func(w io.Writer) error {
+	if err := write(f.junitFile, func(w io.Writer) error {
 		return report.WriteJUnit(w, []*runtime.Result{res}, meta, redact)
-	})
+	}); err != nil {
+		return err
+	}
+	return write(f.htmlFile, func(w io.Writer) error { return report.WriteHTMLWith(w, res, meta, redact, html) })
 }
 
 // secretWords mark an input as secret by its name.
