@@ -179,7 +179,10 @@ func dependencyOrder(sel []*cworkflow) []*cworkflow {
 				}
 				seen[d] = true
 				if selected[d] {
+					// Placed after its own needs in turn: no need to
+					// look further down this path.
 					needs[cw] = append(needs[cw], d)
+					continue
 				}
 				walk(d)
 			}
