@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -70,6 +71,12 @@ type respectCase struct {
 	// redocly is what the snapshot shows when it differs, with the rule
 	// we follow; "" when Redocly's transcript shows the same.
 	redocly string
+	// rewrite replaces text in the document before loading (Redocly's
+	// non-standard shorthands), each {old, new}.
+	rewrite [][2]string
+	// loadErrors are the error diagnostics Load must report, each
+	// "LINE:COL: message" prefix, in order; nothing runs then.
+	loadErrors []string
 }
 
 // TestRespectControlFlow runs Redocly respect e2e scenarios whose only
@@ -152,13 +159,103 @@ func TestRespectControlFlow(t *testing.T) {
 			redocly: "Redocly does not validate inputs and runs get-menu-items (goto final-workflow on the second step's failure). " +
 				"We validate the inputs object against the workflow's inputs JSON Schema (Workflow Object, inputs) before sending anything",
 		},
+		{
+			// onSuccess end: the workflow ends, successfully, before
+			// create-client.
+			scenario: "step-on-success-type-end-action", workflow: "client-registration",
+			steps:   []string{"list-menu-items#1"},
+			success: true, calls: 1,
+		},
+		{
+			scenario: "step-on-success-type-end-action", workflow: "get-menu-items",
+			steps:   []string{"get-menu-items#1"},
+			success: true, calls: 1,
+		},
+	}...)
+
+	// workflow-depends-on-*: Redocly writes operationId "cafe-api.listMenuItems",
+	// a shorthand the spec does not have (Step Object, operationId: an
+	// operationId, or $sourceDescriptions.<name>.<operationId>). As written
+	// the document does not load; rewritten to the spec form it shows
+	// dependsOn's control flow.
+	qualify := [][2]string{{"operationId: cafe-api.listMenuItems", "operationId: $sourceDescriptions.cafe-api.listMenuItems"}}
+	tests = append(tests, []respectCase{
+		{
+			scenario: "workflow-depends-on-failed", workflow: "failing-dependency",
+			loadErrors: []string{
+				`16:22: no operation "cafe-api.listMenuItems" in source "cafe-api"`,
+				`24:22: no operation "cafe-api.listMenuItems" in source "cafe-api"`,
+				`30:22: no operation "cafe-api.listMenuItems" in source "cafe-api"`,
+			},
+			redocly: "Redocly resolves the shorthand <source>.<operationId>; the spec only knows $sourceDescriptions.<source>.<operationId>",
+		},
+		{
+			scenario: "workflow-depends-on-failed", workflow: "failing-dependency", rewrite: qualify,
+			steps:   []string{"list-menu-items#1!"},
+			success: false, calls: 1,
+		},
+		{
+			// The dependency runs first and fails: the dependent fails
+			// before any of its steps is sent (Redocly: "Dependent workflows
+			// of workflow ... have failed steps").
+			scenario: "workflow-depends-on-failed", workflow: "workflow-with-failing-depends-on", rewrite: qualify,
+			steps:       []string{"list-menu-items#1!"},
+			errContains: "failing-dependency",
+			success:     false, calls: 1,
+		},
+		{
+			scenario: "workflow-depends-on-failed", workflow: "independent-workflow", rewrite: qualify,
+			steps:   []string{"list-menu-items-again#1"},
+			success: true, calls: 1,
+		},
+		{
+			scenario: "workflow-depends-on-not-found", workflow: "independent-workflow", rewrite: qualify,
+			loadErrors: []string{
+				`15:9: dependsOn refers to a workflow of source "cafe-api", which is not an arazzo description (type openapi)`,
+			},
+			redocly: "Redocly fails only workflow-with-broken-depends-on, at run time, and runs independent-workflow. " +
+				"dependsOn names $sourceDescriptions.cafe-api.not-existing-workflow, and cafe-api is an openapi source: " +
+				"Workflow Object dependsOn: \"If the workflow depended on is defined within a sourceDescription of type arazzo, then the value MUST be a $sourceDescriptions.<name>.<workflowId>\"; we reject the document statically, so nothing runs",
+		},
 	}...)
 	for _, tc := range tests {
 		t.Run(tc.scenario+"/"+tc.workflow, func(t *testing.T) {
 			doc := filepath.Join(dir, tc.scenario, tc.scenario+".arazzo.yaml")
+			if len(tc.rewrite) > 0 {
+				data, err := os.ReadFile(doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := string(data)
+				for _, r := range tc.rewrite {
+					if !strings.Contains(text, r[0]) {
+						t.Fatalf("rewrite: %q not found", r[0])
+					}
+					text = strings.ReplaceAll(text, r[0], r[1])
+				}
+				doc = filepath.Join(t.TempDir(), filepath.Base(doc))
+				if err := os.WriteFile(doc, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			b, err := runtime.Load(context.Background(), doc, runtime.LoadOptions{HTTPClient: testClient(files)})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(tc.loadErrors) > 0 {
+				var got []string
+				for _, d := range b.Diagnostics.Errors() {
+					got = append(got, shortDiag(d))
+				}
+				ok := len(got) == len(tc.loadErrors)
+				for i := 0; ok && i < len(got); i++ {
+					ok = strings.HasPrefix(got[i], tc.loadErrors[i])
+				}
+				if !ok {
+					t.Fatalf("load errors:\n got: %s\nwant: %s", strings.Join(got, "\n      "), strings.Join(tc.loadErrors, "\n      "))
+				}
+				t.Logf("differs from Redocly respect on purpose: %s", tc.redocly)
+				return
 			}
 			if b.Diagnostics.HasErrors() {
 				t.Fatalf("load errors:\n%v", b.Diagnostics.Errors().Err())
