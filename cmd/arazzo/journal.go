@@ -110,7 +110,7 @@ func prepareJournal(e *env, file string, f *runFlags, inputs map[string]any) (*j
 	}
 	hash, err := documentHash(e.ctx, file)
 	if err != nil {
-		return nil, usageErrorf("--journal: %v", err)
+		return nil, &exitError{code: exitInvalid, err: err}
 	}
 	jr.docHash = hash
 	if f.resume != "" {
