@@ -53,6 +53,7 @@ func (p *progress) event(ev runtime.Event) {
 				line = color + line[:len("✓")] + "\x1b[0m" + line[len("✓"):]
 			}
 			p.line(line)
+			p.contractLines(ev.Run)
 		}
 	case runtime.EventActionTaken:
 		a := ev.Action

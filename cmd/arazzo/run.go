@@ -48,6 +48,8 @@ type runFlags struct {
 	journal        string // journal.go
 	resume         string
 	transport      transportFlags
+	strict         bool // contract.go
+	checkRequests  bool
 }
 
 func newRunCmd(e *env) *cobra.Command {
@@ -113,6 +115,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.StringVar(&f.reportFile, "report", "", "write a JSON report of the run to FILE (shape: report/report.schema.json)")
 	fl.StringVar(&f.harFile, "har", "", "write the HTTP exchanges to FILE as HAR 1.2 (opens in browser dev tools)")
 	fl.StringVar(&f.junitFile, "junit", "", "write a JUnit XML report to FILE (one testcase per step)")
+	fl.BoolVar(&f.strict, "strict", false, "fail a step whose response does not match the OpenAPI description (status, content type, schema); otherwise a warning")
+	fl.BoolVar(&f.checkRequests, "check-requests", false, "check each request against the OpenAPI description before sending it; a request that does not match is not sent and fails the step")
 	fl.StringVar(&f.htmlFile, "html", "", "write a self-contained HTML report to FILE (graph of the path taken, timeline, requests and responses)")
 	fl.StringVar(&f.journal, "journal", "", "record each completed step in FILE as it completes (no secrets), for --resume")
 	fl.StringVar(&f.resume, "resume", "", "continue the failed or interrupted run a --journal FILE recorded: completed steps are not sent again")
@@ -181,6 +185,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		MaxSteps:       f.maxSteps,
 		RequestTimeout: f.requestTimeout,
 	}
+	opts.Contract, opts.CheckRequests = contractMode(f), f.checkRequests
 	// Secrets are masked in everything printed or written: the credentials
 	// (and tokens obtained with them) and inputs that the schema marks as
 	// secret.
@@ -249,6 +254,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	if err := writeReports(f, res, meta, redact, htmlOpts); err != nil {
 		fmt.Fprintf(e.stderr, "arazzo: %v\n", err)
 		return exitWith(exitFailed)
+	}
+	if s := contractSummary(res, f.strict); s != "" && !f.quiet {
+		fmt.Fprintln(e.stderr, redact(s))
 	}
 	if !res.Success {
 		reason := "failed"
