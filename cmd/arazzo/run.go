@@ -126,8 +126,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 func runWorkflow(e *env, file string, f *runFlags) error {
 	// Everything that can be wrong with the flags is checked before the
 	// document is loaded, and everything is checked before anything is sent.
-	if f.all && f.workflow != "" {
-		return usageErrorf("--all and --workflow cannot be combined: --all runs every workflow of %s", file)
+	if err := checkAllFlags(file, f); err != nil {
+		return err
 	}
 	servers, err := parseServers(f.servers)
 	if err != nil {

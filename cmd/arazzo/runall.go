@@ -49,8 +49,9 @@ type allRun struct {
 }
 
 // checkAllFlags rejects the flags --all cannot honour, before anything is
-// loaded: --workflow (contradictory), --journal and --resume (a journal
-// records the position in one workflow).
+// loaded: --workflow (contradictory) and --html (the HTML report draws one
+// workflow's graph). --journal and --resume are refused by
+// prepareJournal (a journal records the position in one workflow).
 func checkAllFlags(file string, f *runFlags) error {
 	if !f.all {
 		return nil
@@ -58,10 +59,8 @@ func checkAllFlags(file string, f *runFlags) error {
 	if f.workflow != "" {
 		return usageErrorf("--all and --workflow cannot be combined: --all runs every workflow of %s", file)
 	}
-	for _, c := range []struct{ name, value string }{{"--journal", f.journal}, {"--resume", f.resume}} {
-		if c.value != "" {
-			return usageErrorf("%s cannot be combined with --all: a journal records one workflow; run it with --workflow", c.name)
-		}
+	if f.htmlFile != "" {
+		return usageErrorf("--html cannot be combined with --all: the HTML report shows one workflow; use --report, --junit or --har, or --workflow")
 	}
 	return nil
 }
