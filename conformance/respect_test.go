@@ -61,8 +61,10 @@ type respectCase struct {
 	inputs             map[string]any
 	steps              []string
 	// headers are request headers each listed step attempt must have
-	// sent ("stepId#attempt" -> name -> value).
+	// sent ("stepId#attempt" -> name -> value; "" means not sent).
 	headers map[string]map[string]string
+	// bodies are the exact request bodies of step attempts.
+	bodies map[string]string
 	// errContains must be in Result.Err; runErr in the error Run returns
 	// (nothing is sent then).
 	errContains, runErr string
@@ -218,6 +220,35 @@ func TestRespectControlFlow(t *testing.T) {
 				"Workflow Object dependsOn: \"If the workflow depended on is defined within a sourceDescription of type arazzo, then the value MUST be a $sourceDescriptions.<name>.<workflowId>\"; we reject the document statically, so nothing runs",
 		},
 	}...)
+	// inputs-passed-to-step-target-workflow(-and-remapped): a workflow
+	// step calling another document's workflow with one parameter.
+	parentInputs := map[string]any{"PROJECT_CLIENT_ID": "0000001", "PROJECT_CLIENT_SECRET": "PROJECT_CLIENT_SECRET", "PROJECT_SUBSCRIPTION_KEY": "PROJECT_SUBSCRIPTION_KEY"}
+	const jsonpathOnObject = "the criterion $[?@.title == 'Validation failed'] (type: jsonpath, i.e. RFC 9535) is a filter over the root's member values; on the object body {\"title\": ...} no member value has a title, so the nodelist is empty and the criterion fails (SPEC_NOTES 2.x: jsonpath passes on a non-empty nodelist). Redocly's evaluator selects the root itself and passes it"
+	tests = append(tests, []respectCase{
+		{
+			scenario: "inputs-passed-to-step-target-workflow", workflow: "inputs-passed-to-step-target-workflow",
+			inputs: parentInputs,
+			// Results list a workflow step before the steps it ran.
+			steps:   []string{"health-workflow#1!", "create-client#1!"},
+			headers: map[string]map[string]string{"create-client#1": {"Authorization": "", "multi-word-secret": ""}},
+			bodies:  map[string]string{"create-client#1": `{"price":800}`},
+			success: false, calls: 1,
+			errContains: "jsonpath $[?@.title == 'Validation failed'] on $response.body",
+			redocly: "Redocly passes the parent's inputs on to the called workflow (its body carries PROJECT_CLIENT_ID...) and its criteria pass. " +
+				"We pass only the step's parameters (Parameter Object, in: \"When the step in context specifies a workflowId, then all parameters map to workflow inputs\"), so the optional inputs the parent did not map are absent (runtime doc: left out), and " + jsonpathOnObject,
+		},
+		{
+			scenario: "inputs-passed-to-step-target-workflow-and-remapped", workflow: "inputs-passed-to-step-target-workflow",
+			inputs:  parentInputs,
+			steps:   []string{"health-workflow#1!", "create-client#1!"},
+			headers: map[string]map[string]string{"create-client#1": {"custom_price": "800", "Authorization": ""}},
+			bodies:  map[string]string{"create-client#1": `{"price":800}`},
+			success: false, calls: 1,
+			errContains: "jsonpath $[?@.title == 'Validation failed'] on $response.body",
+			redocly: "Redocly passes the parent's inputs, drops custom_price (the callee does not declare it; its header shows 'undefined') and passes. " +
+				"We pass the step's parameters as the callee's inputs, undeclared ones included (its inputs schema allows additional properties), so custom_price reaches the header and the body; and " + jsonpathOnObject,
+		},
+	}...)
 	for _, tc := range tests {
 		t.Run(tc.scenario+"/"+tc.workflow, func(t *testing.T) {
 			doc := filepath.Join(dir, tc.scenario, tc.scenario+".arazzo.yaml")
@@ -304,13 +335,21 @@ func TestRespectControlFlow(t *testing.T) {
 				t.Errorf("run error = %v, want one containing %q", res.Err, tc.errContains)
 			}
 			for _, s := range res.Steps {
-				want := tc.headers[fmt.Sprintf("%s#%d", s.StepID, s.Attempt)]
-				for name, v := range want {
+				key := fmt.Sprintf("%s#%d", s.StepID, s.Attempt)
+				for name, v := range tc.headers[key] {
 					switch {
 					case s.Request == nil:
-						t.Errorf("step %s: nothing sent, want header %s", s.StepID, name)
+						t.Errorf("step %s: nothing sent, want header %s", key, name)
 					case s.Request.Header.Get(name) != v:
-						t.Errorf("step %s: header %s = %q, want %q", s.StepID, name, s.Request.Header.Get(name), v)
+						t.Errorf("step %s: header %s = %q, want %q", key, name, s.Request.Header.Get(name), v)
+					}
+				}
+				if want, ok := tc.bodies[key]; ok {
+					switch {
+					case s.Request == nil:
+						t.Errorf("step %s: nothing sent, want body %s", key, want)
+					case string(s.Request.Body) != want:
+						t.Errorf("step %s: body %s, want %s", key, s.Request.Body, want)
 					}
 				}
 			}
