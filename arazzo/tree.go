@@ -285,7 +285,7 @@ func (b *treeBuilder) build(n *yaml.Node, depth int) *tnode {
 		return t
 	case yaml.MappingNode:
 		t := &tnode{kind: tObject, pos: b.pos(n)}
-		b.mapping(t, n, depth, false)
+		b.mapping(t, n, depth, false, nil)
 		return t
 	case yaml.ScalarNode:
 		return b.scalar(n)
@@ -294,10 +294,26 @@ func (b *treeBuilder) build(n *yaml.Node, depth int) *tnode {
 }
 
 // mapping fills t with the pairs of n. Merge keys ("<<") are applied after
-// the explicit keys, which win, as YAML 1.1 specifies.
-func (b *treeBuilder) mapping(t *tnode, n *yaml.Node, depth int, merging bool) {
+// the explicit keys, which win, as YAML 1.1 specifies. seen holds t's keys
+// (nil: t is new), so a large object is built in linear time.
+func (b *treeBuilder) mapping(t *tnode, n *yaml.Node, depth int, merging bool, seen map[string]bool) {
+	if seen == nil {
+		seen = make(map[string]bool, len(n.Content)/2)
+	}
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
+		if b.fatal {
+			return
+		}
+		// Every pair visited counts against maxNodes, merged duplicates
+		// included: merging an object that merges another ten times, and
+		// so on, adds few keys but exponential work.
+		b.nodes++
+		if b.nodes > maxNodes {
+			b.errorf(b.pos(n.Content[i]), "the document expands to more than %d values (YAML aliases?); refusing to load it", maxNodes)
+			b.fatal = true
+			return
+		}
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
 			merges = append(merges, v)
@@ -311,22 +327,24 @@ func (b *treeBuilder) mapping(t *tnode, n *yaml.Node, depth int, merging bool) {
 			continue
 		}
 		name := k.Value
-		if p, dup := t.keyPosOf(name); dup {
+		if seen[name] {
 			if !merging {
+				p, _ := t.keyPosOf(name)
 				b.errorf(b.pos(k), "duplicate key %q (first written at %d:%d)", name, p.Line, p.Col)
 			}
 			continue
 		}
+		seen[name] = true
 		t.keys = append(t.keys, name)
 		t.keyPos = append(t.keyPos, b.pos(k))
 		t.vals = append(t.vals, b.build(v, depth+1))
 	}
 	for _, m := range merges {
-		b.merge(t, m, depth+1)
+		b.merge(t, m, depth+1, seen)
 	}
 }
 
-func (b *treeBuilder) merge(t *tnode, m *yaml.Node, depth int) {
+func (b *treeBuilder) merge(t *tnode, m *yaml.Node, depth int, seen map[string]bool) {
 	if depth > maxDepth || b.fatal {
 		return
 	}
@@ -337,13 +355,13 @@ func (b *treeBuilder) merge(t *tnode, m *yaml.Node, depth int) {
 			return
 		}
 		b.expanding[m.Alias] = true
-		b.merge(t, m.Alias, depth+1)
+		b.merge(t, m.Alias, depth+1, seen)
 		delete(b.expanding, m.Alias)
 	case yaml.MappingNode:
-		b.mapping(t, m, depth, true)
+		b.mapping(t, m, depth, true, seen)
 	case yaml.SequenceNode:
 		for _, c := range m.Content {
-			b.merge(t, c, depth+1)
+			b.merge(t, c, depth+1, seen)
 		}
 	default:
 		b.errorf(b.pos(m), "a YAML merge key (<<) needs an object or a list of objects")
