@@ -44,6 +44,14 @@ type OperationSource interface {
 	HasOperationPointer(ptr string) bool
 }
 
+// OperationTemplates is optionally implemented by an OperationSource that
+// can tell an operation's method and path template (*openapi.Document does),
+// so that Check can report path parameters a step gets wrong or leaves out.
+// pointer is used when id is "".
+type OperationTemplates interface {
+	OperationTemplate(id, pointer string) (method, path string, ok bool)
+}
+
 // Sources are the loaded source descriptions of a document, keyed by source
 // description name. A source that failed to load is simply absent (the
 // loader reports why).

@@ -1,6 +1,7 @@
 package arazzo
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +25,7 @@ func (d *Document) Check(src Sources) Diagnostics {
 	}
 	for _, w := range d.Workflows {
 		for _, st := range w.Steps {
-			d.checkStep(&s, st, src, openapiNames)
+			d.checkStep(&s, w, st, src, openapiNames)
 		}
 		for i, ref := range w.DependsOnRefs {
 			checkExternalWorkflow(&s, ref, w.FieldPos("dependsOn/"+strconv.Itoa(i)), src)
@@ -41,7 +42,7 @@ func (d *Document) Check(src Sources) Diagnostics {
 	return ds
 }
 
-func (d *Document) checkStep(s *diagSink, st *Step, src Sources, openapiNames []string) {
+func (d *Document) checkStep(s *diagSink, w *Workflow, st *Step, src Sources, openapiNames []string) {
 	t := st.Target
 	switch t.Kind {
 	case TargetOperationID:
@@ -53,6 +54,8 @@ func (d *Document) checkStep(s *diagSink, st *Step, src Sources, openapiNames []
 			}
 			if !os.HasOperationID(t.OperationID) {
 				s.errorf(p, "no operation %q in source %q", t.OperationID, t.Source).Hint = operationHint(t.OperationID, os, src, t.Source)
+			} else {
+				checkPathParams(s, w, st, os, t.OperationID, "", p)
 			}
 			return
 		}
@@ -80,6 +83,8 @@ func (d *Document) checkStep(s *diagSink, st *Step, src Sources, openapiNames []
 			os, ok := src.OpenAPI[openapiNames[0]]
 			if ok && len(found) == 0 {
 				s.errorf(p, "no operation %q in source %q", t.OperationID, openapiNames[0]).Hint = operationHint(t.OperationID, os, src, openapiNames[0])
+			} else if ok {
+				checkPathParams(s, w, st, os, t.OperationID, "", p)
 			}
 		default:
 			s.errorf(p, "operationId %q: the document has no OpenAPI source description", t.OperationID)
@@ -88,6 +93,8 @@ func (d *Document) checkStep(s *diagSink, st *Step, src Sources, openapiNames []
 		os, ok := src.OpenAPI[t.Source]
 		if ok && !os.HasOperationPointer(t.Pointer) {
 			s.errorf(st.FieldPos("operationPath"), "operationPath: %q does not point to an operation in source %q", t.Pointer, t.Source).Hint = "the pointer must end with an HTTP method under /paths, with '/' in the path written ~1, e.g. #/paths/~1pets~1{petId}/get"
+		} else if ok {
+			checkPathParams(s, w, st, os, "", t.Pointer, st.FieldPos("operationPath"))
 		}
 	case TargetWorkflow:
 		checkExternalWorkflow(s, WorkflowRef{Source: t.Source, WorkflowID: t.WorkflowID}, st.FieldPos("workflowId"), src)
@@ -144,5 +151,76 @@ func checkExternalWorkflow(s *diagSink, ref WorkflowRef, p Pos, src Sources) {
 			ids[i] = w.WorkflowID
 		}
 		s.errorf(p, "no workflow %q in source %q", ref.WorkflowID, ref.Source).Hint = didYouMean(ref.WorkflowID, ids)
+	}
+}
+
+// checkPathParams reports, when the source can tell the operation's path
+// template (OperationTemplates), a path parameter of the step that is not a
+// variable of the template (names are case-sensitive: Arazzo 1.0.1,
+// Parameter Object) and a template variable that neither the step nor its
+// workflow gives a value. Either would fail the request at run time, after
+// the steps before it have already changed things on the server; reporting
+// it here means nothing is sent. Workflow-level path parameters that a step's
+// template does not use are fine: they apply to the steps that need them.
+func checkPathParams(s *diagSink, w *Workflow, st *Step, os OperationSource, id, ptr string, at Pos) {
+	ot, ok := os.(OperationTemplates)
+	if !ok || w == nil {
+		return
+	}
+	method, path, ok := ot.OperationTemplate(id, ptr)
+	if !ok {
+		return
+	}
+	vars := pathVariables(path)
+	given := map[string]bool{}
+	for _, p := range w.Parameters {
+		if p != nil && p.In == InPath {
+			given[p.Name] = true
+		}
+	}
+	explained := map[string]bool{}
+	for _, p := range st.Parameters {
+		if p == nil || p.In != InPath {
+			continue
+		}
+		given[p.Name] = true
+		if slices.Contains(vars, p.Name) {
+			continue
+		}
+		d := s.errorf(p.Pos, "path parameter %q is not a variable of %s %s", p.Name, method, path)
+		if c := suggest(p.Name, vars); c != "" && !given[c] {
+			d.Hint = "did you mean \"" + c + "\"? (parameter names are case-sensitive)"
+			explained[c] = true
+		} else if len(vars) == 0 {
+			d.Hint = "the path has no variables: remove the parameter or use in: query"
+		} else {
+			d.Hint = "the path's variables are " + strings.Join(vars, ", ")
+		}
+	}
+	for _, v := range vars {
+		if given[v] || explained[v] {
+			continue
+		}
+		s.errorf(at, "step %q: %s %s needs a value for path parameter %q", st.StepID, method, path, v).Hint = "add a parameter {name: " + v + ", in: path, value: ...} to the step (or to its workflow)"
+	}
+}
+
+// pathVariables returns the {name} variables of an OpenAPI path template,
+// in order, without duplicates.
+func pathVariables(path string) []string {
+	var vars []string
+	for {
+		i := strings.IndexByte(path, '{')
+		if i < 0 {
+			return vars
+		}
+		j := strings.IndexByte(path[i:], '}')
+		if j < 0 {
+			return vars
+		}
+		if v := path[i+1 : i+j]; v != "" && !slices.Contains(vars, v) {
+			vars = append(vars, v)
+		}
+		path = path[i+j+1:]
 	}
 }
