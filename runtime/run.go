@@ -607,7 +607,7 @@ func (r *run) judge(cs *cstep, sr *StepRun, ctx *stepCtx) {
 	outs, err := stepOutputs(cs, ctx)
 	if err != nil {
 		sr.Success = false
-		sr.Err = err
+		sr.Err = explainBody(ctx.resp, err)
 		return
 	}
 	sr.Outputs = outs
@@ -751,13 +751,13 @@ func (r *run) send(cs *cstep, rq *reqState, sr *StepRun) (*respState, error) {
 	r.emit(Event{Kind: EventRequest, Workflow: sr.Workflow, Step: sr.StepID, Attempt: sr.Attempt, Depth: sr.Depth, Run: sr})
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, r.explainTimeout(ctx, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, r.opts.MaxBodyBytes+1))
 	sr.Response = &ResponseRecord{StatusCode: resp.StatusCode, Header: resp.Header}
 	if err != nil {
-		return nil, fmt.Errorf("reading the response body: %w", err)
+		return nil, r.explainTimeout(ctx, fmt.Errorf("reading the response body: %w", err))
 	}
 	if int64(len(raw)) > r.opts.MaxBodyBytes {
 		sr.Response.Body = raw[:r.opts.MaxBodyBytes]
