@@ -79,7 +79,17 @@ var jenticVerdicts = map[string]verdict{}
 // arazzo, expr, openapi): the test skips them with the reason so the list
 // is explicit; the fix deletes the entry. Keys are the case key, prefixed
 // with "conformant/" for TestJenticFixturesConformant.
-var knownFailures = map[string]string{}
+var knownFailures = map[string]string{
+	// Parameter Object: "A unique parameter is defined by the combination
+	// of a name and in fields" and "Parameter names are case sensitive"
+	// (spec l. 390), so CoNtenT-Type, ContenT-Type and ContenT-TypE are
+	// three parameters and the document is valid (Redocly runs it, sending
+	// the last one). arazzo/parse.go (parameters: k.name lowercased for
+	// in: header) reports "duplicate parameter" as an ERROR, so the
+	// document is rejected. Expected: at most a warning that they name the
+	// same HTTP header field, and the last one is sent.
+	"respect/case-insensitive-headers/get-menu-items": `arazzo rejects header parameters differing only in case: "28:13: error: duplicate parameter \"ContenT-Type\" in header (first at 25:13)"`,
+}
 
 // jenticResult is the outcome of one case, for the summary.
 type jenticResult struct {

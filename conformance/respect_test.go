@@ -28,7 +28,9 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Lock()
 	c.calls = append(c.calls, r.Method+" "+r.URL.Path)
 	c.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
+	// The real Cafe API is an Express app.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Powered-By", "Express")
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/menu":
 		_, _ = fmt.Fprint(w, `{"items":[{"id":"mermaid-treasure-latte","name":"Mermaid Treasure Latte"}],"page":{"total":1}}`)
@@ -249,8 +251,20 @@ func TestRespectControlFlow(t *testing.T) {
 				"We pass the step's parameters as the callee's inputs, undeclared ones included (its inputs schema allows additional properties), so custom_price reaches the header and the body; and " + jsonpathOnObject,
 		},
 	}...)
+	tests = append(tests, respectCase{
+		// Header names are case-insensitive in parameters, $request.header
+		// and $response.header alike; of three Content-Type parameters the
+		// last one is sent.
+		scenario: "case-insensitive-headers", workflow: "get-menu-items", rewrite: qualify,
+		steps:   []string{"get-menu-items#1"},
+		headers: map[string]map[string]string{"get-menu-items#1": {"Content-Type": "third", "CammelCasedHeader": "custom-header"}},
+		success: true, calls: 1,
+	})
 	for _, tc := range tests {
 		t.Run(tc.scenario+"/"+tc.workflow, func(t *testing.T) {
+			if why, ok := knownFailures["respect/"+tc.scenario+"/"+tc.workflow]; ok {
+				t.Skip("known bug: " + why)
+			}
 			doc := filepath.Join(dir, tc.scenario, tc.scenario+".arazzo.yaml")
 			if len(tc.rewrite) > 0 {
 				data, err := os.ReadFile(doc)
