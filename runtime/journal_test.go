@@ -642,3 +642,34 @@ func TestInputsHash(t *testing.T) {
 		t.Error("nil and empty inputs differ")
 	}
 }
+
+// BenchmarkCheckpoints measures what checkpoints add to a three-step run
+// against a local server (the callback itself does nothing).
+func BenchmarkCheckpoints(b *testing.B) {
+	p := compileDoc(b, threeSteps)
+	srv := newServer(b, func(w http.ResponseWriter, r *http.Request, body string) {
+		switch {
+		case r.Method == http.MethodPost:
+			jsonReply(w, 201, `{"id":"pet-1","big":12345678901234567890}`)
+		case r.Method == http.MethodGet:
+			jsonReply(w, 200, `{"id":"pet-1","tags":["good"]}`)
+		default:
+			jsonReply(w, 200, `{"deleted":true}`)
+		}
+	})
+	for _, withCP := range []bool{false, true} {
+		b.Run(fmt.Sprintf("checkpoints=%v", withCP), func(b *testing.B) {
+			o := Options{Servers: map[string]string{"pets": srv.URL + "/v1"}}
+			if withCP {
+				o.OnCheckpoint = func(*Checkpoint) error { return nil }
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				res, err := p.Run(context.Background(), "three", map[string]any{"name": "Rex"}, o)
+				if err != nil || !res.Success {
+					b.Fatal(err, res.Err)
+				}
+			}
+		})
+	}
+}

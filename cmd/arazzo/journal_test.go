@@ -178,3 +178,26 @@ func TestJournalWriteNoSecrets(t *testing.T) {
 		t.Errorf("%d warnings, want 3", n)
 	}
 }
+
+// BenchmarkJournalWrite is the cost of one journal update: masking, JSON,
+// temporary file, fsync, rename, directory fsync.
+func BenchmarkJournalWrite(b *testing.B) {
+	jr := &journalRun{
+		path: filepath.Join(b.TempDir(), "j.json"), file: "flow.yaml", docHash: "sha256:00",
+		stderr: &strings.Builder{}, warned: map[string]bool{},
+		inputs: map[string]any{"name": "n", "apiKey": "key-123456"}, secretInputs: []string{"apiKey"},
+		redact: auth.Redactor("key-123456", "cred-abcdef"),
+	}
+	cp := &runtime.Checkpoint{Workflow: "w", InputsHash: "sha256:11", Next: "c"}
+	for i := 0; i < 3; i++ {
+		cp.Steps = append(cp.Steps, runtime.CompletedStep{Workflow: "w", Step: "s" + strings.Repeat("x", i), Outputs: map[string]any{
+			"id": "thing-1", "body": map[string]any{"name": "n", "tags": []any{"a", "b"}, "n": json.Number("12")},
+		}})
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := jr.write(cp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
