@@ -1,29 +1,58 @@
 // Package auth0sim is a small, stateful simulator of the Auth0 Management
 // API for tests: a token endpoint that enforces client credentials, the
-// audience and the scopes of each endpoint, and the resource servers,
-// clients and client grants of the M2M provisioning workflow, with 409 on
-// duplicates and 429 rate limiting on demand. It keeps a request log and
-// counts token requests.
+// audience and the scopes of each endpoint, and a tenant (resource servers,
+// clients, client grants, connections, organizations with members, member
+// roles, connections and invitations, roles with permissions and users,
+// users with roles and permissions, user grants) faithful enough for the
+// seed M2M provisioning workflow and its Auth0 siblings to run end to end:
+// 409 on duplicates, 404/400 on references to objects that do not exist,
+// 429 rate limiting on demand. It keeps a request log and counts token
+// requests.
 //
 // It imports the standard library only and never touches the network: wrap
 // it in httptest.NewServer. The expected audience is the server's own
 // origin plus "/api/v2/" (what Auth0 expects: https://TENANT/api/v2/),
 // unless Sim.Audience is set.
 //
-// Other Management API paths (organizations, users, roles, ...) are served
-// by a generic store so that sibling workflows run: POST creates (an "id"
-// is added; the status is the one the Auth0 description documents, e.g. 200
-// for POST /roles, 204 for POST /organizations/{id}/members), GET returns
-// the collection or the object, PATCH merges, DELETE removes (204). They
-// require a valid token but no particular scope.
+// Fidelity choices (the Auth0 Management API description,
+// testdata/auth0/openapi/, is the reference):
+//   - Success statuses and response shapes are the documented ones (201 for
+//     POST /organizations, 200 for POST /roles and POST /invitations, 204
+//     for POST /organizations/{id}/members, ...); operations documented
+//     without a response body answer with an empty body. Identifier fields
+//     are Auth0's: "id" for most objects, "client_id" for clients,
+//     "user_id" for users, "connection_id" in organization connections, and
+//     identifiers have Auth0's prefixes (org_, rol_, con_, cgr_, uinv_,
+//     auth0|).
+//   - Every endpoint listed in routes requires a token holding ANY of the
+//     scopes its operation lists (403 insufficient_scope otherwise), as
+//     Auth0 does; Scopes lists them all.
+//   - An object named in the path that does not exist answers 404 when the
+//     description documents a 404 for the operation, else 400 (e.g. POST
+//     /organizations/{id}/members documents 204 and 400 only). Objects
+//     referenced from a body (user ids, role ids, connection ids, resource
+//     server identifiers and their scopes) must exist: 400, or 404 where
+//     documented for that reference (the audience of a client grant).
+//   - An invitation needs a client with an initiate_login_uri (its
+//     invitation_url is built from it), as Auth0 requires "a default login
+//     route"; otherwise 400.
+//   - Users are created in an existing connection by name; in a database
+//     connection (strategy auth0) email and a password of at least 8
+//     characters are required, and the password is never stored or echoed.
+//     Emails are stored lower-cased; GET /users-by-email matches exactly
+//     (the description says the search is case-sensitive).
+//   - Other /api/v2 paths are served by a generic store (POST creates with
+//     an "id", GET lists or reads, PATCH merges, DELETE removes) requiring a
+//     valid token but no particular scope.
+//
+// Tests pre-populate a tenant with Seed (the objects a workflow expects to
+// exist: a database connection, users, roles, an API, an application).
 package auth0sim
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -39,16 +68,6 @@ const (
 	DefaultClientID     = "sim-m2m-client-id"
 	DefaultClientSecret = "sim-m2m-client-secret-0123456789"
 )
-
-// endpointScopes are the scopes each core endpoint requires (any of them).
-var endpointScopes = map[string]string{
-	"POST /api/v2/resource-servers": "create:resource_servers",
-	"GET /api/v2/resource-servers":  "read:resource_servers",
-	"POST /api/v2/clients":          "create:clients",
-	"GET /api/v2/clients":           "read:clients",
-	"POST /api/v2/client-grants":    "create:client_grants",
-	"GET /api/v2/client-grants":     "read:client_grants",
-}
 
 // Sim is the simulator; it is an http.Handler. Configure its exported
 // fields before serving; read state through its methods (safe for
@@ -68,7 +87,7 @@ type Sim struct {
 	// RejectBasic makes the token endpoint refuse HTTP Basic client
 	// authentication (401 invalid_client), accepting only form fields.
 	RejectBasic bool
-	// Now is the clock for token expiry; nil means time.Now.
+	// Now is the clock for token expiry and timestamps; nil means time.Now.
 	Now func() time.Time
 
 	mu            sync.Mutex
@@ -77,11 +96,8 @@ type Sim struct {
 	log           []Request
 	rateLimited   int
 	retryAfter    int
-	resourceSrvs  []map[string]any
-	clients       []map[string]any
-	grants        []map[string]any
+	t             tenant
 	generic       map[string][]map[string]any // collection path -> objects
-	seq           int
 }
 
 type token struct {
@@ -110,6 +126,7 @@ type Request struct {
 
 // New returns a simulator whose application holds the scopes the M2M
 // provisioning workflow needs (and the read scopes of the same resources).
+// Its tenant is empty: Seed adds the objects a test expects to exist.
 func New() *Sim {
 	return &Sim{
 		ClientID:     DefaultClientID,
@@ -140,6 +157,7 @@ func (s *Sim) initLocked() {
 	if s.generic == nil {
 		s.generic = map[string][]map[string]any{}
 	}
+	s.t.init()
 }
 
 func (s *Sim) issueLocked(scopes []string) string {
@@ -183,24 +201,14 @@ func (s *Sim) Requests() []Request {
 }
 
 // ResourceServers, Clients and ClientGrants return copies of the stored
-// objects, in creation order.
-func (s *Sim) ResourceServers() []map[string]any { return s.snapshot(&s.resourceSrvs) }
+// objects, in creation order (Objects does the same for any kind).
+func (s *Sim) ResourceServers() []map[string]any { return s.Objects("resource-servers") }
 
 // Clients: see ResourceServers.
-func (s *Sim) Clients() []map[string]any { return s.snapshot(&s.clients) }
+func (s *Sim) Clients() []map[string]any { return s.Objects("clients") }
 
 // ClientGrants: see ResourceServers.
-func (s *Sim) ClientGrants() []map[string]any { return s.snapshot(&s.grants) }
-
-func (s *Sim) snapshot(p *[]map[string]any) []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]map[string]any, len(*p))
-	for i, m := range *p {
-		out[i] = copyMap(m)
-	}
-	return out
-}
+func (s *Sim) ClientGrants() []map[string]any { return s.Objects("client-grants") }
 
 func (s *Sim) now() time.Time {
 	if s.Now != nil {
@@ -237,7 +245,7 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	if !strings.HasPrefix(path, "/api/v2/") {
-		apiError(w, http.StatusNotFound, "Not Found", "no such endpoint", "")
+		writeErr(w, &apiErr{http.StatusNotFound, "no such endpoint", ""})
 		return
 	}
 	s.mu.Lock()
@@ -250,51 +258,58 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.Header().Set("X-RateLimit-Limit", "50")
 		w.Header().Set("X-RateLimit-Remaining", "0")
 		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
-		apiError(w, http.StatusTooManyRequests, "Too Many Requests", "Global limit has been reached", "too_many_requests")
+		writeErr(w, &apiErr{http.StatusTooManyRequests, "Global limit has been reached", "too_many_requests"})
 		return
 	}
 	tok, ok := s.bearerLocked(r)
 	if !ok {
-		apiError(w, http.StatusUnauthorized, "Unauthorized", "Missing authentication or invalid token", "")
+		writeErr(w, &apiErr{http.StatusUnauthorized, "Missing authentication or invalid token", ""})
 		return
 	}
-	endpoint := r.Method + " " + path
-	if need, ok := endpointScopes[endpoint]; ok && !has(tok.scopes, need) {
-		apiError(w, http.StatusForbidden, "Forbidden", "Insufficient scope, expected any of: "+need, "insufficient_scope")
+	segs := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")
+	for i, seg := range segs {
+		if u, err := url.PathUnescape(seg); err == nil {
+			segs[i] = u // user ids hold "|", sent as %7C
+		}
+	}
+	rt, params := match(r.Method, segs)
+	if rt != nil && !hasAny(tok.scopes, rt.scopes) {
+		writeErr(w, &apiErr{http.StatusForbidden, "Insufficient scope, expected any of: " + strings.Join(rt.scopes, ","), "insufficient_scope"})
 		return
 	}
-	var obj map[string]any
+	c := &call{p: params, q: r.URL.Query()}
 	if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
 		if len(body) > 0 {
 			var v any
 			if err := json.Unmarshal(body, &v); err != nil {
-				apiError(w, http.StatusBadRequest, "Bad Request", "Payload validation error: 'Invalid JSON'", "invalid_body")
+				writeErr(w, &apiErr{http.StatusBadRequest, "Payload validation error: 'Invalid JSON'", "invalid_body"})
 				return
 			}
-			// An array body (PATCH /connections/{id}/clients) is valid
-			// JSON; the stores only keep objects.
-			obj, _ = v.(map[string]any)
+			c.obj, _ = v.(map[string]any)
+			c.arr, _ = v.([]any)
+			c.isArr = c.arr != nil
 		}
-		if obj == nil {
-			obj = map[string]any{}
+		if c.obj == nil && !c.isArr {
+			c.obj = map[string]any{}
 		}
 	}
-	switch endpoint {
-	case "POST /api/v2/resource-servers":
-		s.createResourceServer(w, obj)
-	case "GET /api/v2/resource-servers":
-		writeJSON(w, http.StatusOK, s.resourceSrvs)
-	case "POST /api/v2/clients":
-		s.createClient(w, obj)
-	case "GET /api/v2/clients":
-		writeJSON(w, http.StatusOK, s.clients)
-	case "POST /api/v2/client-grants":
-		s.createGrant(w, obj)
-	case "GET /api/v2/client-grants":
-		writeJSON(w, http.StatusOK, s.grants)
-	default:
-		s.genericLocked(w, r.Method, path, r.URL.Query(), obj)
+	if rt == nil {
+		s.genericLocked(w, r.Method, path, segs, r.URL.Query(), c.obj)
+		return
 	}
+	c.rt = rt
+	status, out := rt.h(s, c)
+	if e, ok := out.(*apiErr); ok {
+		writeErr(w, e)
+		return
+	}
+	if out == nil {
+		// Documented without a body (204, and e.g. 201 for POST
+		// /roles/{id}/permissions).
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, out)
 }
 
 func (s *Sim) bearerLocked(r *http.Request) (token, bool) {
@@ -396,133 +411,11 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request, tr TokenRequest, id,
 	return http.StatusOK
 }
 
-func (s *Sim) nextID(prefix string) string {
-	s.seq++
-	return fmt.Sprintf("%s_%06d%s", prefix, s.seq, randHex(4))
-}
-
-func (s *Sim) createResourceServer(w http.ResponseWriter, obj map[string]any) {
-	ident, _ := obj["identifier"].(string)
-	if ident == "" {
-		apiError(w, http.StatusBadRequest, "Bad Request", "Payload validation error: 'Missing required property: identifier'.", "invalid_body")
-		return
-	}
-	for _, rs := range s.resourceSrvs {
-		if rs["identifier"] == ident {
-			apiError(w, http.StatusConflict, "Conflict", "A resource server with the same identifier already exists", "inexistent_resource_server")
-			return
-		}
-	}
-	rs := copyMap(obj)
-	rs["id"] = s.nextID("rs")
-	if _, ok := rs["name"]; !ok {
-		rs["name"] = ident
-	}
-	if _, ok := rs["scopes"]; !ok || rs["scopes"] == nil {
-		rs["scopes"] = []any{}
-	}
-	rs["signing_alg"] = "RS256"
-	rs["token_lifetime"] = 86400
-	s.resourceSrvs = append(s.resourceSrvs, rs)
-	writeJSON(w, http.StatusCreated, rs)
-}
-
-func (s *Sim) createClient(w http.ResponseWriter, obj map[string]any) {
-	name, _ := obj["name"].(string)
-	if name == "" {
-		apiError(w, http.StatusBadRequest, "Bad Request", "Payload validation error: 'Missing required property: name'.", "invalid_body")
-		return
-	}
-	c := copyMap(obj)
-	c["client_id"] = randAlnum(32)
-	c["client_secret"] = randAlnum(64)
-	if _, ok := c["app_type"]; !ok {
-		c["app_type"] = "non_interactive"
-	}
-	c["grant_types"] = []any{"client_credentials"}
-	s.clients = append(s.clients, c)
-	writeJSON(w, http.StatusCreated, c)
-}
-
-func (s *Sim) createGrant(w http.ResponseWriter, obj map[string]any) {
-	cid, _ := obj["client_id"].(string)
-	aud, _ := obj["audience"].(string)
-	if cid == "" || aud == "" {
-		apiError(w, http.StatusBadRequest, "Bad Request", "Payload validation error: 'Missing required property: client_id, audience'.", "invalid_body")
-		return
-	}
-	found := false
-	for _, c := range s.clients {
-		if c["client_id"] == cid {
-			found = true
-		}
-	}
-	if !found {
-		apiError(w, http.StatusNotFound, "Not Found", "Client not found", "inexistent_client")
-		return
-	}
-	var rs map[string]any
-	for _, x := range s.resourceSrvs {
-		if x["identifier"] == aud {
-			rs = x
-		}
-	}
-	if rs == nil {
-		apiError(w, http.StatusNotFound, "Not Found", "No resource server found by specified audience", "inexistent_resource_server")
-		return
-	}
-	allowed := map[string]bool{}
-	if list, ok := rs["scopes"].([]any); ok {
-		for _, x := range list {
-			if m, ok := x.(map[string]any); ok {
-				if v, ok := m["value"].(string); ok {
-					allowed[v] = true
-				}
-			}
-		}
-	}
-	if list, ok := obj["scope"].([]any); ok {
-		for _, x := range list {
-			v, _ := x.(string)
-			if !allowed[v] {
-				apiError(w, http.StatusBadRequest, "Bad Request", fmt.Sprintf("Scope %q is not defined by the resource server", v), "invalid_scope")
-				return
-			}
-		}
-	}
-	for _, g := range s.grants {
-		if g["client_id"] == cid && g["audience"] == aud {
-			apiError(w, http.StatusConflict, "Conflict", "A client grant for this client and audience already exists", "client_grant_conflict")
-			return
-		}
-	}
-	g := copyMap(obj)
-	g["id"] = s.nextID("cgr")
-	if _, ok := g["scope"]; !ok || g["scope"] == nil {
-		g["scope"] = []any{}
-	}
-	s.grants = append(s.grants, g)
-	writeJSON(w, http.StatusCreated, g)
-}
-
-// genericStatus is the success status of the Management API operations
-// the generic store serves, from the Auth0 description (the api-evangelist
-// sibling workflows check them): "METHOD pattern" with * for one segment.
+// genericStatus is the success status of Management API operations the
+// generic store serves, when it is not 201 (POST) or 200 (GET, PATCH).
 var genericStatus = map[string]int{
-	"POST organizations":                   201,
-	"POST organizations/*/members":         204,
-	"POST organizations/*/members/*/roles": 204,
-	"POST organizations/*/invitations":     200,
-	"POST organizations/*/connections":     201,
-	"POST roles":                           200,
-	"POST roles/*/users":                   200,
-	"POST roles/*/permissions":             201,
-	"POST users":                           201,
-	"POST users/*/roles":                   204,
-	"POST users/*/permissions":             201,
-	"POST connections":                     201,
-	"PATCH connections/*/clients":          204,
-	"DELETE grants/*":                      204,
+	"DELETE *":   204,
+	"DELETE */*": 204,
 }
 
 func statusFor(method string, segs []string, def int) int {
@@ -551,11 +444,9 @@ func statusFor(method string, segs []string, def int) int {
 
 // genericLocked serves any other /api/v2 path as nested collections: an
 // even number of segments after /api/v2 names an object, odd a collection.
-// A POST whose body is one array field ({"members": [...]}, {"roles":
-// [...]}) adds each element to the collection (a string s becomes {"id":
-// s}). GET /users-by-email?email= and GET /roles?name_filter= filter.
-func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query url.Values, obj map[string]any) {
-	segs := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")
+// A POST whose body is one array field ({"items": [...]}) adds each
+// element to the collection (a string s becomes {"id": s}).
+func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, segs []string, query url.Values, obj map[string]any) {
 	coll, id := path, ""
 	if len(segs)%2 == 0 {
 		id = segs[len(segs)-1]
@@ -564,7 +455,7 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query ur
 	items := s.generic[coll]
 	find := func() int {
 		for i, it := range items {
-			if fmt.Sprint(it["id"]) == id {
+			if str(it["id"]) == id {
 				return i
 			}
 		}
@@ -578,18 +469,10 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query ur
 		writeJSON(w, status, v)
 	}
 	switch {
-	case method == http.MethodGet && path == "/api/v2/users-by-email":
-		out := []map[string]any{}
-		for _, u := range s.generic["/api/v2/users"] {
-			if strings.EqualFold(fmt.Sprint(u["email"]), query.Get("email")) {
-				out = append(out, u)
-			}
-		}
-		writeJSON(w, http.StatusOK, out)
 	case method == http.MethodGet && id == "":
 		out := []map[string]any{}
 		for _, it := range items {
-			if f := query.Get("name_filter"); f != "" && !strings.Contains(fmt.Sprint(it["name"]), f) {
+			if f := query.Get("name_filter"); f != "" && !strings.Contains(strings.ToLower(str(it["name"])), strings.ToLower(f)) {
 				continue
 			}
 			out = append(out, it)
@@ -600,7 +483,7 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query ur
 			writeJSON(w, http.StatusOK, items[i])
 			return
 		}
-		apiError(w, http.StatusNotFound, "Not Found", "The resource does not exist", "inexistent_resource")
+		writeErr(w, &apiErr{http.StatusNotFound, "The resource does not exist", "inexistent_resource"})
 	case method == http.MethodPost && id == "":
 		status := statusFor(method, segs, http.StatusCreated)
 		if len(obj) == 1 {
@@ -621,18 +504,11 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query ur
 		}
 		o := copyMap(obj)
 		if _, ok := o["id"]; !ok {
-			prefix := strings.ReplaceAll(segs[len(segs)-1], "-", "_")
-			if len(segs) == 1 && segs[0] == "users" {
-				o["user_id"] = "auth0|" + randHex(8)
-				o["id"] = o["user_id"]
-			} else {
-				o["id"] = s.nextID(prefix)
-			}
+			o["id"] = strings.ReplaceAll(segs[len(segs)-1], "-", "_") + "_" + randAlnum(16)
 		}
 		s.generic[coll] = append(items, o)
 		reply(status, o)
 	case method == http.MethodPatch && id == "":
-		// PATCH on a collection (connections/{id}/clients): a batch update.
 		reply(statusFor(method, segs, http.StatusOK), map[string]any{})
 	case method == http.MethodPatch || method == http.MethodPut:
 		i := find()
@@ -656,16 +532,25 @@ func (s *Sim) genericLocked(w http.ResponseWriter, method, path string, query ur
 		// An action on an object: accepted.
 		reply(statusFor(method, segs, http.StatusCreated), map[string]any{})
 	default:
-		apiError(w, http.StatusMethodNotAllowed, "Method Not Allowed", "unsupported method", "")
+		writeErr(w, &apiErr{http.StatusMethodNotAllowed, "unsupported method", ""})
 	}
 }
 
-func apiError(w http.ResponseWriter, status int, errText, msg, code string) {
-	m := map[string]any{"statusCode": status, "error": errText, "message": msg}
-	if code != "" {
-		m["errorCode"] = code
+// apiErr is a Management API error answer:
+// {"statusCode", "error", "message", "errorCode"}.
+type apiErr struct {
+	status    int
+	msg, code string
+}
+
+func (e *apiErr) Error() string { return strconv.Itoa(e.status) + " " + e.msg }
+
+func writeErr(w http.ResponseWriter, e *apiErr) {
+	m := map[string]any{"statusCode": e.status, "error": http.StatusText(e.status), "message": e.msg}
+	if e.code != "" {
+		m["errorCode"] = e.code
 	}
-	writeJSON(w, status, m)
+	writeJSON(w, e.status, m)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -692,26 +577,54 @@ func has(xs []string, x string) bool {
 	return false
 }
 
+func hasAny(have, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, w := range want {
+		if has(have, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// str is v when it is a string, else "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
 func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
 
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// randAlnum returns n random letters and digits (Auth0 ids and secrets).
 func randAlnum(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	s := base64.RawURLEncoding.EncodeToString(b)
-	s = strings.NewReplacer("-", "a", "_", "b").Replace(s)
-	return s[:n]
+	for i := range b {
+		b[i] = alnum[int(b[i])%len(alnum)]
+	}
+	return string(b)
 }
 
-// Scopes returns the scopes the core endpoints require, sorted (for docs
-// and tests).
+// Scopes returns every scope the simulated endpoints accept, sorted (an
+// application granted all of them can call every endpoint).
 func Scopes() []string {
+	seen := map[string]bool{}
 	var out []string
-	for _, v := range endpointScopes {
-		out = append(out, v)
+	for _, r := range routes {
+		for _, sc := range r.scopes {
+			if !seen[sc] {
+				seen[sc] = true
+				out = append(out, sc)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
