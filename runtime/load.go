@@ -109,6 +109,9 @@ func (l *loader) bundle(loc, display string, data []byte) *Bundle {
 			continue
 		}
 		target, err := resolveRef(loc, sd.URL)
+		if err == nil {
+			err = checkTrust(loc, target)
+		}
 		if err != nil {
 			b.own = append(b.own, sourceDiag(sd, err))
 			continue
