@@ -48,9 +48,8 @@ var conformantSkips = map[string]string{
 }
 
 var conformantVerdicts = map[string]verdict{
-	// jentic's fixture passes pet_id where the operation declares petId;
-	// the rewrite does not invent parameter names, so the verdicts of
-	// TestJenticFixtures stand (see jentic_verdicts_test.go).
+	// pet_coupons, with pet_id -> petId applied: $statusCode on workflow
+	// steps (see jentic_verdicts_test.go).
 	"pet_coupons/apply-coupon":      petApplyCoupon,
 	"pet_coupons/buy-available-pet": petBuyAvailable,
 
@@ -76,11 +75,15 @@ var conformantVerdicts = map[string]verdict{
 // (R-OPID), and a broken line in an OpenAPI description.
 var fixtureEdits = map[string]struct {
 	deleteLines []string               // exact trimmed lines to delete from the Arazzo document
+	replace     [][2]string            // {old, new} in the Arazzo document (a validator hint applied)
 	qualify     map[string]string      // operationId -> source name
 	apiPatch    map[string][][2]string // file -> {old, new}
 }{
-	"discord": {deleteLines: []string{"guildCount: 2", "guildCount: $steps.getUserGuilds.guildCount"}},
-	"xkcd":    {deleteLines: []string{"date: null  # String concatenation not fully supported yet"}},
+	// validate: path parameter "pet_id" is not a variable of GET
+	// /pet/{petId}/coupons; did you mean "petId"?
+	"pet_coupons": {replace: [][2]string{{"- name: pet_id\n            in: path", "- name: petId\n            in: path"}}},
+	"discord":     {deleteLines: []string{"guildCount: 2", "guildCount: $steps.getUserGuilds.guildCount"}},
+	"xkcd":        {deleteLines: []string{"date: null  # String concatenation not fully supported yet"}},
 	"spotify": {
 		qualify: map[string]string{"get-spotify-token": "spotifyAuth", "search": "spotifyApi", "get-track": "spotifyApi"},
 		// A Schema Object with "required: true" (OAS 3.0 wants a list).
@@ -155,6 +158,9 @@ func conformantRewrite(fixture, src string) (string, map[string]string) {
 			}
 		}
 		src = strings.Join(kept, "\n")
+	}
+	for _, r := range edits.replace {
+		src = strings.ReplaceAll(src, r[0], r[1])
 	}
 	for op, source := range edits.qualify {
 		src = strings.ReplaceAll(src, "operationId: "+op+"\n", "operationId: $sourceDescriptions."+source+"."+op+"\n")

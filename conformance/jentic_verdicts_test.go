@@ -138,23 +138,31 @@ func init() {
 
 	// pet_coupons is the official example with one parameter renamed
 	// (pet_tags -> tags); it loads without errors.
-	jenticVerdicts["pet_coupons/apply-coupon"] = petApplyCoupon
-	jenticVerdicts["pet_coupons/buy-available-pet"] = petBuyAvailable
+	for _, id := range []string{"apply-coupon", "buy-available-pet", "place-order", "place-order#2"} {
+		jenticVerdicts["pet_coupons/"+id] = verdict{
+			why:        "R-PNAME: step find-coupons passes path parameter pet_id, but GET /pet/{petId}/coupons declares petId (names are case sensitive): validate reports it, so no workflow of the document runs (jentic's regex mock accepts the literal '{petId}')",
+			loadErrors: []string{`40:13: path parameter "pet_id" is not a variable of GET /pet/{petId}/coupons`},
+			warnings:   []string{`91:24: $statusCode has no value: step "place-order" calls a workflow, not an operation`},
+		}
+	}
 }
 
-// The pet_coupons verdicts hold for the fixture as written and rewritten
-// alike (the rewrite changes nothing in this document).
+// The pet_coupons verdicts once the rewrite has applied the validator's
+// hint (pet_id -> petId, see fixtureEdits).
 var (
 	petApplyCoupon = verdict{
-		why:         "R-PNAME: step find-coupons passes path parameter pet_id, but GET /pet/{petId}/coupons declares petId: the request cannot be built, the workflow fails after 1 call (jentic's regex mock accepts the literal '{petId}')",
+		why:         "R-SC: step place-order calls a workflow and its successCriteria read $statusCode, which has no value there: the criterion fails after the sub-workflow's order was placed (validate warns at 56:24)",
 		success:     ptr(false),
-		apiCalls:    ptr(1),
-		errContains: `step "find-coupons": path parameter "petId": no value for {petId}`,
+		apiCalls:    ptr(3),
+		errContains: `step "place-order": $statusCode == 200`,
 		outputs: map[string]any{
 			"find-pet.my_pet_id":          123,
-			"find-coupons.my_coupon_code": absentOutput,
+			"find-coupons.my_coupon_code": "DOG20",
+			"place-order.step_order_id":   1001, // the sub-workflow's step succeeded
+			"place-order.my_order_id":     absentOutput,
 			"apply_coupon_pet_order_id":   absentOutput,
 		},
+		warnings: []string{`56:24: $statusCode has no value: step "place-order" calls a workflow, not an operation`},
 	}
 	petBuyAvailable = verdict{
 		why:         "R-SC: step place-order calls a workflow and its successCriteria read $statusCode, which has no value there: the criterion fails after the sub-workflow's order was placed (validate warns at 91:24)",
@@ -163,7 +171,7 @@ var (
 		errContains: `step "place-order": $statusCode == 200`,
 		outputs: map[string]any{
 			"find-pet.my_pet_id":        456,
-			"place-order.step_order_id": 1001, // the sub-workflow's step succeeded
+			"place-order.step_order_id": 1001,
 			"place-order.my_order_id":   absentOutput,
 			"buy_pet_order_id":          absentOutput,
 		},
