@@ -23,11 +23,11 @@ const CacheDirEnv = "ARAZZO_CACHE_DIR"
 // operations: the outline of every operation and the sub-document of those
 // asked for. It holds no location: it is addressed by content.
 type cacheEntry struct {
-	Version string          `json:"version"`
-	Doc     string          `json:"doc"`  // sha256 of the document
-	Want    []string        `json:"want"` // the operations asked for, sorted
-	Ops     []outlineOp     `json:"ops"`
-	Sub     json.RawMessage `json:"sub"`
+	Version string         `json:"version"`
+	Doc     string         `json:"doc"`  // sha256 of the document
+	Want    []string       `json:"want"` // the operations asked for, sorted
+	Ops     []outlineOp    `json:"ops"`
+	Sub     map[string]any `json:"sub"`
 }
 
 type diskCache struct {
@@ -93,7 +93,7 @@ func (c *diskCache) get() (*cacheEntry, bool) {
 	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, false
 	}
-	if e.Version != loaderVersion || e.Doc != c.doc || !slices.Equal(e.Want, c.want) || len(e.Sub) == 0 {
+	if e.Version != loaderVersion || e.Doc != c.doc || !slices.Equal(e.Want, c.want) || e.Sub == nil {
 		return nil, false
 	}
 	return &e, true
@@ -102,7 +102,7 @@ func (c *diskCache) get() (*cacheEntry, bool) {
 // put writes the entry atomically (a temporary file renamed over the
 // final name, so concurrent writers and readers never see half a file).
 // Failures are silent: the cache is an optimization.
-func (c *diskCache) put(ops []outlineOp, sub []byte) {
+func (c *diskCache) put(ops []outlineOp, sub map[string]any) {
 	if c.dir == "" {
 		return
 	}

@@ -238,20 +238,6 @@ func unescapeToken(t string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
 
-// normalize round-trips a tree through encoding/json, so that values have
-// exactly the shapes kin-openapi would give them (float64 numbers).
-func normalize(v any) (map[string]any, []byte, error) {
-	js, err := json.Marshal(v)
-	if err != nil {
-		return nil, nil, errUnsupported
-	}
-	var m map[string]any
-	if err := json.Unmarshal(js, &m); err != nil {
-		return nil, nil, errUnsupported
-	}
-	return m, js, nil
-}
-
 // selectOps returns the indexes of the outline operations named by ids or
 // pointers; names that match nothing are ignored (the caller reports them).
 func (l *lazyDoc) selectOps(names []string) []int {
@@ -383,11 +369,7 @@ func (l *lazyDoc) buildOps(d *Document, idx []int) ([]*Operation, error) {
 	if err := s.finish(); err != nil {
 		return nil, err
 	}
-	tree, _, err := normalize(s.tree)
-	if err != nil {
-		return nil, err
-	}
-	return l.adopt(d, tree, idx)
+	return l.adopt(d, s.tree, idx)
 }
 
 // adopt builds the operations idx from a normalized sub-document and
@@ -547,11 +529,7 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	cache := newDiskCache(opts, data)
 	var tree map[string]any
 	if e, hit := cache.get(); hit {
-		if err := json.Unmarshal(e.Sub, &tree); err != nil {
-			tree = nil
-		} else {
-			l.outline = e.Ops
-		}
+		tree, l.outline = e.Sub, e.Ops
 	}
 	if tree == nil {
 		src, err := newTreeSource(data)
@@ -579,12 +557,8 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 		if err := s.finish(); err != nil {
 			return nil, false
 		}
-		var js []byte
-		tree, js, err = normalize(s.tree)
-		if err != nil {
-			return nil, false
-		}
-		cache.put(l.outline, js)
+		tree = s.tree
+		cache.put(l.outline, tree)
 	}
 	d, err := genDocument(tree, loc)
 	if err != nil {

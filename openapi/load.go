@@ -58,6 +58,9 @@ type LoadOptions struct {
 	// reported). Documents the lazy loader does not handle are loaded in
 	// full, as with an empty list.
 	Operations []string
+	// Lazy makes the load lazy even when Operations is empty (then no
+	// operation is built up front).
+	Lazy bool
 	// NoCache disables the on-disk cache of lazy loads.
 	NoCache bool
 	// CacheDir is where lazy loads cache what they derived from a document
@@ -149,7 +152,7 @@ func load(ctx context.Context, data []byte, u *url.URL, r *reader) (doc *Documen
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Location: loc, Err: errors.New("document is empty")}
 	}
-	if len(r.opts.Operations) > 0 {
+	if r.opts.Lazy || len(r.opts.Operations) > 0 {
 		full := func() (*Document, error) {
 			return loadFull(context.WithoutCancel(ctx), data, u, newReader(context.WithoutCancel(ctx), r.opts, u))
 		}
@@ -537,9 +540,17 @@ func readAllSized(f *os.File, max int64) ([]byte, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 		size = min(fi.Size(), max) + 1
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(f, max+1))
-	return buf.Bytes(), err
+	buf := make([]byte, size)
+	n, err := io.ReadFull(f, buf)
+	switch err {
+	case io.EOF, io.ErrUnexpectedEOF:
+		return buf[:n], nil
+	case nil:
+		// The file is larger than it said (or than max): read on, capped.
+		rest, err := io.ReadAll(io.LimitReader(f, max+1-int64(n)))
+		return append(buf, rest...), err
+	}
+	return nil, err
 }
 
 // unwrapPathError drops the *os.PathError wrapper, whose message repeats

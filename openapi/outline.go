@@ -18,7 +18,7 @@ var errUnsupported = errors.New("openapi: not supported by the lazy loader")
 
 // treeSource gives decoded parts of a document without decoding all of it.
 // Values are the encoding/json shapes (map[string]any, []any, string,
-// float64/int64, bool, nil).
+// float64, bool, nil).
 type treeSource interface {
 	// operations lists every operation (path, method, operationId).
 	operations() ([]outlineOp, error)
@@ -290,7 +290,10 @@ func yamlEntries(data []byte, start, end int, root bool) ([]yamlEntry, error) {
 		for ind < len(line) && line[ind] == ' ' {
 			ind++
 		}
-		rest := bytes.TrimRight(line[ind:], " \r")
+		rest := line[ind:]
+		for len(rest) > 0 && (rest[len(rest)-1] == ' ' || rest[len(rest)-1] == '\r') {
+			rest = rest[:len(rest)-1]
+		}
 		if len(rest) == 0 || rest[0] == '#' {
 			pos = nextLine(data, le)
 			continue
@@ -536,7 +539,7 @@ const maxNodes = 10_000_000
 
 // nodeToAny converts a yaml.v3 node into the encoding/json shapes: mapping
 // keys are their scalar text (as kin-openapi's YAML-to-JSON step makes
-// them), numbers float64 or int64.
+// them), numbers float64 (as encoding/json decodes them).
 func nodeToAny(n *yaml.Node, count *int) (any, error) {
 	*count++
 	if *count > maxNodes {
@@ -591,7 +594,7 @@ func nodeToAny(n *yaml.Node, count *int) (any, error) {
 			return b, nil
 		case "!!int":
 			if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
-				return i, nil
+				return float64(i), nil // as encoding/json decodes numbers
 			}
 			var v any
 			if err := n.Decode(&v); err != nil {
@@ -599,8 +602,12 @@ func nodeToAny(n *yaml.Node, count *int) (any, error) {
 			}
 			switch x := v.(type) {
 			case int:
-				return int64(x), nil
-			case int64, uint64, float64:
+				return float64(x), nil
+			case int64:
+				return float64(x), nil
+			case uint64:
+				return float64(x), nil
+			case float64:
 				return x, nil
 			}
 			return nil, errUnsupported

@@ -22,6 +22,15 @@ type LoadOptions struct {
 	MaxBytes int64
 	// Timeout bounds each fetch; 0 means 30 s.
 	Timeout time.Duration
+	// NoCache bypasses the on-disk cache of what was derived from each
+	// OpenAPI description (see openapi.LoadOptions.CacheDir).
+	NoCache bool
+	// CacheDir overrides the cache directory ("" means $ARAZZO_CACHE_DIR,
+	// else the user cache directory).
+	CacheDir string
+	// Sources, when set, shares loaded source descriptions between Load
+	// calls (e.g. validating many files at once).
+	Sources *SourceCache
 }
 
 // Bundle is an Arazzo document with every source description it names,

@@ -104,6 +104,7 @@ func (l *loader) bundle(loc, display string, data []byte) *Bundle {
 	}
 	doc.File = display
 	src := arazzo.Sources{OpenAPI: map[string]arazzo.OperationSource{}, Arazzo: map[string]*arazzo.Document{}}
+	wants := wantedOperations(doc)
 	for _, sd := range doc.SourceDescriptions {
 		if sd == nil || sd.URL == "" {
 			continue
@@ -128,7 +129,7 @@ func (l *loader) bundle(loc, display string, data []byte) *Bundle {
 				src.Arazzo[sd.Name] = sub.Doc
 			}
 		default:
-			r := l.openapiSource(target)
+			r := l.openapiSource(target, append(wants[sd.Name], wants[""]...))
 			if r.err != nil {
 				b.own = append(b.own, sourceDiag(sd, r.err))
 				continue
@@ -166,13 +167,25 @@ func unwrapLoad(err error) error {
 	return err
 }
 
-func (l *loader) openapiSource(loc string) *apiResult {
+// openapiSource loads an OpenAPI source once per Load (or once per
+// LoadOptions.Sources), lazily: only the operations ops (those the
+// document calls) are decoded up front.
+func (l *loader) openapiSource(loc string, ops []string) *apiResult {
 	if r, ok := l.openapi[loc]; ok {
 		return r
 	}
-	d, err := openapi.Load(l.ctx, loc, openapi.LoadOptions{HTTPClient: l.opts.HTTPClient, Timeout: l.opts.Timeout, MaxBytes: l.opts.MaxBytes})
+	if l.opts.Sources != nil {
+		if r, ok := l.opts.Sources.get(loc); ok {
+			l.openapi[loc] = r
+			return r
+		}
+	}
+	d, err := openapi.Load(l.ctx, loc, l.openapiOptions(ops))
 	r := &apiResult{doc: d, err: err}
 	l.openapi[loc] = r
+	if l.opts.Sources != nil {
+		l.opts.Sources.put(loc, r)
+	}
 	return r
 }
 

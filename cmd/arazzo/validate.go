@@ -30,6 +30,7 @@ type jsonFileResult struct {
 func newValidateCmd(e *env) *cobra.Command {
 	var format string
 	var warningsAsErrors bool
+	var noCache bool
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check Arazzo documents and their source descriptions",
@@ -52,8 +53,11 @@ or a file that cannot be read.`,
 			code := exitOK
 			var results []jsonFileResult
 			var total arazzo.Diagnostics
+			// One source cache for the whole call: a description named by
+			// many files is loaded once.
+			sources := runtime.NewSourceCache()
 			for _, file := range args {
-				b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{})
+				b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{Sources: sources, NoCache: noCache})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "arazzo: %v\n", err)
 					code = exitInvalid
@@ -91,6 +95,7 @@ or a file that cannot be read.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text (FILE:LINE:COL: message) or json")
 	cmd.Flags().BoolVar(&warningsAsErrors, "warnings-as-errors", false, "treat warnings as errors (exit 1)")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "do not use the on-disk cache of OpenAPI descriptions")
 	return cmd
 }
 
