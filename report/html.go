@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -297,10 +299,12 @@ func htmlCriteria(cs []jsonCriterion) []htmlCriterion {
 	return out
 }
 
+// posString is "file:line:col" with the file's base name: the page shows
+// one document, and a long absolute path would crowd the criteria.
 func posString(p *jsonPos) string {
 	s := strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
 	if p.File != "" {
-		s = p.File + ":" + s
+		s = path.Base(filepath.ToSlash(p.File)) + ":" + s
 	}
 	return s
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -272,5 +274,139 @@ func TestHTMLLiveRun(t *testing.T) {
 			}
 			os.WriteFile(filepath.Join(os.Getenv("ARAZZO_HTML_SAMPLE"), name), []byte(page), 0o644)
 		}
+	}
+}
+
+func parseDoc(t *testing.T, path string) *arazzo.Document {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, diags := arazzo.Parse(data, path)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", path, diags.Err())
+	}
+	return doc
+}
+
+// attempt builds a step attempt for the graph tests.
+func attempt(wf, step string, ok bool, act *runtime.ActionTaken) *runtime.StepRun {
+	return &runtime.StepRun{Workflow: wf, StepID: step, Attempt: 1, Success: ok, Action: act, Method: "GET", PathTemplate: "/" + step}
+}
+
+func act(kind arazzo.ActionKind, typ arazzo.ActionType, name string) *runtime.ActionTaken {
+	return &runtime.ActionTaken{Kind: kind, Type: typ, Name: name}
+}
+
+// TestHTMLGraphPath checks the path drawn as taken: node states, the
+// edges drawn bold and the edge notes marked taken.
+func TestHTMLGraphPath(t *testing.T) {
+	gotoAdopt := act(arazzo.SuccessAction, arazzo.ActionGoto, "available")
+	gotoAdopt.StepID = "adopt"
+	gotoReport := act(arazzo.FailureAction, arazzo.ActionGoto, "taken")
+	gotoReport.WorkflowID = "report-problem"
+	relogin := act(arazzo.FailureAction, arazzo.ActionRetry, "token-expired")
+	relogin.StepID = "login"
+	tests := []struct {
+		name      string
+		doc       string // testdata/html/<doc>; "" for none
+		workflow  string
+		runs      []*runtime.StepRun
+		nodes     string // "label:class ..." of the first workflow's boxes
+		taken     string // "from>to ..." edges drawn bold, all workflows
+		takenNote string // a note marked taken
+	}{
+		{
+			name: "goto a step, then goto another workflow", doc: "branching.arazzo.yaml", workflow: "adopt-pet",
+			runs: []*runtime.StepRun{
+				attempt("adopt-pet", "findPet", true, gotoAdopt),
+				attempt("adopt-pet", "adopt", false, gotoReport),
+				attempt("report-problem", "report", true, next()),
+			},
+			nodes:     "start:start | findPet:pass | waitingList:idle | adopt:fail | end: success:end-ok idle | end: failure:end-fail idle",
+			taken:     "start>findPet | findPet>adopt | start>report | report>end: success",
+			takenNote: "✗ taken: goto if regex($response.body) ^(taken|gone)$ → workflow report-problem",
+		},
+		{
+			name: "retries, one running a step first", doc: "retries.arazzo.yaml", workflow: "fetch-report",
+			runs: []*runtime.StepRun{
+				attempt("fetch-report", "login", true, next()),
+				attempt("fetch-report", "fetch", false, relogin),
+				attempt("fetch-report", "login", true, next()),
+				attempt("fetch-report", "fetch", false, act(arazzo.FailureAction, arazzo.ActionRetry, "rate-limited")),
+				attempt("fetch-report", "fetch", true, next()),
+			},
+			nodes: "start:start | login:pass | fetch:warn | end: success:end-ok | end: failure:end-fail idle",
+			// The self-loops of token-expired and rate-limited.
+			taken:     "start>login | login>fetch | fetch>login | fetch>fetch | fetch>fetch | fetch>end: success",
+			takenNote: "✗ token-expired: before retry if $statusCode == 401 → login",
+		},
+		{
+			name: "failure end", doc: "retries.arazzo.yaml", workflow: "fetch-report",
+			runs: []*runtime.StepRun{
+				attempt("fetch-report", "login", true, next()),
+				attempt("fetch-report", "fetch", false, act(arazzo.FailureAction, arazzo.ActionEnd, "give-up")),
+			},
+			nodes: "start:start | login:pass | fetch:fail | end: success:end-ok idle | end: failure:end-fail",
+			taken: "start>login | login>fetch | fetch>end: failure",
+		},
+		{
+			name: "without the document", workflow: "w",
+			runs: []*runtime.StepRun{
+				attempt("w", "a", true, next()),
+				attempt("w", "b", false, &runtime.ActionTaken{Kind: arazzo.FailureAction, Default: true}),
+			},
+			nodes: "start:start | a:pass | b:fail | c:idle | end: success:end-ok idle | end: failure:end-fail",
+			taken: "start>a | a>b | b>end: failure",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := &runtime.Result{WorkflowID: tc.workflow, Steps: tc.runs}
+			meta := Meta{Steps: map[string][]string{"w": {"a", "b", "c"}}}
+			var opts HTMLOptions
+			if tc.doc != "" {
+				opts.Document = parseDoc(t, filepath.Join("testdata", "html", tc.doc))
+			}
+			p := buildHTML(res, meta, newMasker([]*runtime.Result{res}, meta, nil), opts)
+			if len(p.Graphs) == 0 {
+				t.Fatal("no graph")
+			}
+			var nodes, taken, notes []string
+			for _, n := range p.Graphs[0].Nodes {
+				nodes = append(nodes, n.Line1+":"+n.Class)
+			}
+			for _, g := range p.Graphs {
+				for _, e := range g.Edges {
+					if strings.Contains(e.Class, "taken") {
+						taken = append(taken, e.From+">"+e.To)
+					}
+				}
+				for _, n := range g.Nodes {
+					for _, nt := range n.Notes {
+						if strings.Contains(nt.Class, "taken") {
+							notes = append(notes, nt.Title)
+						}
+					}
+				}
+			}
+			if got := strings.Join(nodes, " | "); got != tc.nodes {
+				t.Errorf("nodes:\n got %s\nwant %s", got, tc.nodes)
+			}
+			sort.Strings(taken)
+			want := strings.Split(tc.taken, " | ")
+			sort.Strings(want)
+			if strings.Join(taken, ",") != strings.Join(want, ",") {
+				t.Errorf("taken edges:\n got %q\nwant %q", taken, want)
+			}
+			if tc.takenNote != "" && !slices.Contains(notes, tc.takenNote) {
+				t.Errorf("taken notes %q lack %q", notes, tc.takenNote)
+			}
+			if dir := os.Getenv("ARAZZO_HTML_SAMPLE"); dir != "" {
+				page := writeHTML(t, res, meta, nil, opts)
+				os.WriteFile(filepath.Join(dir, strings.Fields(tc.name)[0]+".html"), []byte(page), 0o644)
+			}
+		})
 	}
 }

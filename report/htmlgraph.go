@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/arazzo-run/arazzo/arazzo"
 	"github.com/arazzo-run/arazzo/graph"
@@ -32,7 +33,7 @@ import (
 // Geometry, in SVG user units (px).
 const (
 	gLeft     = 34  // room for retry loops left of the boxes
-	gBoxW     = 380 // box width
+	gBoxW     = 420 // box width
 	gGap      = 26  // vertical gap between boxes
 	gTop      = 8
 	gEndH     = 28 // start and end pills
@@ -42,8 +43,8 @@ const (
 	gLaneStep = 12
 	// Characters that fit a line of the box (approximate: the SVG has no
 	// text measuring without script).
-	gMonoChars = 50
-	gNoteChars = 62
+	gMonoChars = 56
+	gNoteChars = 60
 )
 
 type (
@@ -77,6 +78,8 @@ type (
 		Class  string
 		Marker string
 		Title  string
+		// From and To are the labels of the ends (for tests and reading).
+		From, To string
 	}
 )
 
@@ -128,7 +131,12 @@ func graphs(res *runtime.Result, runs []*runtime.StepRun, meta Meta, m *masker, 
 		}
 	}
 	if ch == nil {
-		c, err := graph.Build(runDocument(res, runs, meta), graph.Options{Operation: func(s *arazzo.Step) string { return s.Description }})
+		c, err := graph.Build(runDocument(res, runs, meta), graph.Options{Operation: func(s *arazzo.Step) string {
+			if s.Description == "" {
+				return "—" // never ran: the operation is not known
+			}
+			return s.Description
+		}})
 		if err != nil {
 			return nil, ""
 		}
@@ -219,10 +227,9 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 			}
 		}
 	}
+	// Labels of edge ends: other workflows by their start, then this
+	// workflow's boxes.
 	label := map[string]string{}
-	for _, n := range w.Nodes {
-		label[n.ID] = firstLine(n.Lines)
-	}
 	for _, n := range ch.Nodes {
 		label[n.ID] = strings.Join(n.Lines, " ")
 	}
@@ -232,6 +239,9 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 				label[n.ID] = "workflow " + cw.WorkflowID
 			}
 		}
+	}
+	for _, n := range w.Nodes {
+		label[n.ID] = firstLine(n.Lines)
 	}
 
 	// The run's attempts of this workflow's steps, and the transitions.
@@ -439,7 +449,9 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 		if sn.Line2 != "" {
 			sn.Title += "\n" + sn.Line2
 		}
-		sn.Line1 = shortText(sn.Line1, gMonoChars-len(sn.Badge)/2-4)
+		// The step id (13px bold, about 7.6px a character) shares its line
+		// with the badge (11.5px bold, about 6.6px).
+		sn.Line1 = shortText(sn.Line1, max(8, (gBoxW-36-utf8.RuneCountInString(sn.Badge)*66/10)*10/76))
 		sn.Line2 = shortText(sn.Line2, gMonoChars)
 		sn.TextX, sn.CX, sn.BadgeX = sn.X+12, sn.X+sn.W/2, sn.X+sn.W-10
 		if sn.Pill {
@@ -478,18 +490,19 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 		title := m.str(strings.TrimSpace(strings.Join(e.e.Lines, " ") + " → " + label[e.e.To]))
 		switch {
 		case fi == ti:
+			// Nested loops on the box's left, one per retry action.
 			k := selfLoops[e.e.From]
 			selfLoops[e.e.From]++
-			y0 := f.Y + 10 + k*8
-			x0 := f.X
-			g.Edges = append(g.Edges, &svgEdge{Class: cls, Marker: marker, Title: title,
-				D: path("M", x0, y0+4, "H", x0-18-k*6, "V", y0+18, "H", x0-2)})
+			top := f.Y + 8 + k*5
+			bottom := max(f.Y+f.H-8-k*5, top+6)
+			g.Edges = append(g.Edges, &svgEdge{Class: cls, Marker: marker, Title: title, From: label[e.e.From], To: label[e.e.To],
+				D: svgPath("M", f.X, top, "H", f.X-10-k*7, "V", bottom, "H", f.X-2)})
 		case ti == fi+1:
 			off := outPorts[e.e.From+"\x00down"]
 			outPorts[e.e.From+"\x00down"]++
 			x := gLeft + gBoxW/2 + off*14
-			g.Edges = append(g.Edges, &svgEdge{Class: cls, Marker: marker, Title: title,
-				D: path("M", x, f.Y+f.H, "V", t.Y-2)})
+			g.Edges = append(g.Edges, &svgEdge{Class: cls, Marker: marker, Title: title, From: label[e.e.From], To: label[e.e.To],
+				D: svgPath("M", x, f.Y+f.H, "V", t.Y-2)})
 		default:
 			key := e.e.To + "\x00" + string(e.e.Kind)
 			gr := gi[key]
@@ -552,9 +565,9 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 			}
 			fy = max(fy, f.Y+6)
 			cls, marker := edgeClass(e.e.Kind, e.taken)
-			se := &svgEdge{Class: cls, Marker: marker,
+			se := &svgEdge{Class: cls, Marker: marker, From: label[e.e.From], To: label[e.e.To],
 				Title: m.str(strings.TrimSpace(strings.Join(e.e.Lines, " ") + " → " + label[e.e.To])),
-				D:     path("M", f.X+f.W, fy, "H", lx, "V", ty, "H", tx+2)}
+				D:     svgPath("M", f.X+f.W, fy, "H", lx, "V", ty, "H", tx+2)}
 			if e.taken {
 				hot = append(hot, se)
 			} else {
@@ -605,8 +618,8 @@ func firstLine(lines []string) string {
 	return lines[0]
 }
 
-// path writes SVG path data from commands and integers.
-func path(parts ...any) string {
+// svgPath writes SVG path data from commands and integers.
+func svgPath(parts ...any) string {
 	var b strings.Builder
 	for i, p := range parts {
 		if i > 0 {
