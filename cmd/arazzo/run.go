@@ -41,6 +41,7 @@ type runFlags struct {
 	timeout        time.Duration
 	requestTimeout time.Duration
 	maxSteps       int
+	noCache        bool
 	reportFile     string
 	harFile        string
 	junitFile      string
@@ -106,6 +107,7 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "do not use the on-disk cache of OpenAPI descriptions")
 	fl.BoolVar(&f.transport.insecure, "insecure", false, "do not verify TLS certificates (warned; for test servers only)")
 	fl.StringVar(&f.transport.caCert, "ca-cert", "", "PEM file of extra CA certificates to trust (private APIs)")
 	fl.StringVar(&f.transport.clientCert, "client-cert", "", "PEM client certificate for mutual TLS (with --client-key)")
@@ -154,6 +156,11 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		return err
 	}
 
+	if f.noCache {
+		// loadBundle (shared by every command) takes no options: the
+		// cache reads its switch from the environment.
+		os.Setenv(openapi.CacheDirEnv, "off")
+	}
 	b, err := loadBundle(e, file, e.stderr)
 	if err != nil {
 		return err
