@@ -260,7 +260,7 @@ func (jr *journalRun) hint(w io.Writer, file string) {
 			return
 		}
 	}
-	fmt.Fprintf(w, "arazzo: journal %s records %s done; fix the cause, then continue with: arazzo run %s --resume %s (and the same inputs)\n", jr.path, stepList(cp), file, jr.path)
+	fmt.Fprintf(w, "arazzo: journal %s records %s done; continue with: arazzo run %s --resume %s (and the same inputs and flags)\n", jr.path, stepList(cp), file, jr.path)
 }
 
 func (jr *journalRun) maskedInputs() map[string]any {
