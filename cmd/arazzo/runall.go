@@ -188,6 +188,9 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 	}
 	if !f.quiet {
 		writeSummary(e.stderr, results, steps)
+		if s := contractSummary(combinedResult(results), f.strict); s != "" {
+			fmt.Fprintln(e.stderr, a.redact(s))
+		}
 	}
 	ok := true
 	for _, res := range results {
