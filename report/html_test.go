@@ -410,3 +410,38 @@ func TestHTMLGraphPath(t *testing.T) {
 		})
 	}
 }
+
+// TestHTMLSubWorkflow: a step calling a workflow of the same document; both
+// are drawn, the call is marked taken, and the attempts inside are nested.
+func TestHTMLSubWorkflow(t *testing.T) {
+	doc := &arazzo.Document{Workflows: []*arazzo.Workflow{
+		{WorkflowID: "main", Steps: []*arazzo.Step{{StepID: "auth", WorkflowID: "login"}, {StepID: "use", OperationID: "use"}}},
+		{WorkflowID: "login", Steps: []*arazzo.Step{{StepID: "token", OperationID: "token"}}},
+	}}
+	call := attempt("main", "auth", true, next())
+	call.CalledWorkflow, call.Method, call.PathTemplate = "login", "", ""
+	inner := attempt("login", "token", true, next())
+	inner.Depth = 1
+	res := &runtime.Result{WorkflowID: "main", Success: true, Steps: []*runtime.StepRun{call, inner, attempt("main", "use", true, next())}}
+	p := buildHTML(res, Meta{}, newMasker([]*runtime.Result{res}, Meta{}, nil), HTMLOptions{Document: doc})
+	if len(p.Graphs) != 2 || p.Graphs[0].Title != "main" || p.Graphs[1].Title != "login" {
+		t.Fatalf("graphs %+v", p.Graphs)
+	}
+	var notes []string
+	for _, n := range p.Graphs[0].Nodes {
+		for _, nt := range n.Notes {
+			notes = append(notes, nt.Class+"|"+nt.Title)
+		}
+	}
+	if want := "note call taken|⇢ calls workflow login"; !slices.Contains(notes, want) {
+		t.Errorf("notes %q lack %q", notes, want)
+	}
+	for _, n := range p.Graphs[1].Nodes {
+		if n.Line1 == "token" && n.Class != "pass" {
+			t.Errorf("token: %s", n.Class)
+		}
+	}
+	if p.Attempts[1].Indent == "" || p.Attempts[1].WorkflowID != "login" {
+		t.Errorf("the inner attempt is not nested: %+v", p.Attempts[1])
+	}
+}

@@ -315,7 +315,8 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 	var cross []*edgeT
 	for _, e := range ch.Edges {
 		if _, ok := index[e.From]; ok && e.Kind != graph.EdgeDepends {
-			cross = append(cross, &edgeT{e: e})
+			// A step that ran called its workflow.
+			cross = append(cross, &edgeT{e: e, taken: e.Kind == graph.EdgeCall && len(attempts[e.From]) > 0})
 		}
 	}
 	reached := map[string]bool{}
