@@ -32,8 +32,10 @@ type compiledSchema struct {
 	sch *jsonschema.Schema
 	err error
 	// url is the schema's resource URL; ptr the pointer of the schema in the
-	// OpenAPI document; componentsURL the components resource it refers to.
-	url, ptr, componentsURL string
+	// OpenAPI document; bases maps component resource URLs to their
+	// pointers (the Checker's).
+	url, ptr string
+	bases    *sync.Map
 }
 
 var dirNames = [2]string{"response", "request"}
@@ -44,10 +46,6 @@ type noLoader struct{}
 
 func (noLoader) Load(u string) (any, error) {
 	return nil, fmt.Errorf("reference %s is not resolved", u)
-}
-
-func componentsURL(dir direction) string {
-	return "urn:arazzo:contract:" + dirNames[dir] + ":components"
 }
 
 func (c *Checker) newCompiler() *jsonschema.Compiler {
@@ -62,27 +60,36 @@ func (c *Checker) newCompiler() *jsonschema.Compiler {
 	return comp
 }
 
-func (c *Checker) converter(dir direction, withComponents bool) *converter {
+func (c *Checker) converter(dir direction) *converter {
 	cv := &converter{v30: c.v30, dir: dir, visiting: map[*openapi3.Schema]bool{}}
-	if withComponents {
-		cv.componentsURL = componentsURL(dir)
-		if c.doc != nil && c.doc.OpenAPI3() != nil && c.doc.OpenAPI3().Components != nil {
-			cv.comps = c.doc.OpenAPI3().Components.Schemas
-		}
+	if c.doc != nil && c.doc.OpenAPI3() != nil && c.doc.OpenAPI3().Components != nil {
+		cv.comps = c.doc.OpenAPI3().Components.Schemas
 	}
 	return cv
 }
 
-// compiler returns the compiler for dir, creating it (with the components
-// resource) on first use. c.mu must be held.
+// compiler returns the shared compiler for dir, creating it on first use.
+// c.mu must be held.
 func (c *Checker) compiler(dir direction) *jsonschema.Compiler {
 	if c.compilers[dir] == nil {
-		comp := c.newCompiler()
-		// AddResource only fails for a duplicate URL, impossible here.
-		_ = comp.AddResource(componentsURL(dir), c.converter(dir, true).components())
-		c.compilers[dir] = comp
+		c.compilers[dir] = c.newCompiler()
+		c.componentURLs[dir] = map[string]string{}
 	}
 	return c.compilers[dir]
+}
+
+// componentURL returns the resource URL of component name for dir,
+// queueing the component for conversion the first time. c.mu must be held.
+func (c *Checker) componentURL(dir direction, name string, queue *[]string) string {
+	if u, ok := c.componentURLs[dir][name]; ok {
+		return u
+	}
+	c.nres++
+	u := "urn:arazzo:contract:" + dirNames[dir] + ":c" + strconv.Itoa(c.nres)
+	c.componentURLs[dir][name] = u
+	c.bases.Store(u, "/components/schemas/"+escapeToken(name))
+	*queue = append(*queue, name)
+	return u
 }
 
 // schemaFor returns the compiled schema of op's media type, compiling all
@@ -107,6 +114,7 @@ func (c *Checker) Precompile(op *openapi.Operation) error {
 	if c == nil || op == nil {
 		return nil
 	}
+	c.ensureSchemas()
 	var errs []error
 	for k, cs := range c.operation(op).m {
 		if cs.err != nil {
@@ -169,14 +177,27 @@ func (c *Checker) compileWith(dir direction, ref *openapi3.SchemaRef, ptr string
 			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
 		}
 	}()
+	cv := c.converter(dir)
 	var comp *jsonschema.Compiler
+	var queue []string
 	if withComponents {
 		comp = c.compiler(dir)
-		cs.componentsURL = componentsURL(dir)
+		cs.bases = &c.bases
+		cv.need = func(name string) string { return c.componentURL(dir, name, &queue) }
 	} else {
 		comp = c.newCompiler()
 	}
-	doc := c.converter(dir, withComponents).ref(ref, 0)
+	doc := cv.ref(ref, 0)
+	// The components this schema reaches, and those they reach, each
+	// converted once per Checker and direction.
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if err := comp.AddResource(c.componentURLs[dir][name], cv.component(name)); err != nil {
+			cs.err = err
+			return cs
+		}
+	}
 	c.nres++
 	cs.url = "urn:arazzo:contract:" + dirNames[dir] + ":" + strconv.Itoa(c.nres)
 	if err := comp.AddResource(cs.url, doc); err != nil {

@@ -113,11 +113,26 @@ type Checker struct {
 	opts Options
 	v30  bool
 
-	mu        sync.Mutex // guards compilers and nres
-	compilers [2]*jsonschema.Compiler
-	nres      int
+	mu            sync.Mutex // guards compilers, componentURLs and nres
+	compilers     [2]*jsonschema.Compiler
+	componentURLs [2]map[string]string // component name -> resource URL, per direction
+	nres          int
+	bases         sync.Map // component resource URL -> its pointer in the document
 
 	ops sync.Map // *openapi.Operation -> *opSchemas
+
+	// kinOnce asks the document for its kin-openapi form once, before any
+	// schema is read: a lazily loaded document fills in the operations'
+	// Schema fields only then.
+	kinOnce sync.Once
+}
+
+func (c *Checker) ensureSchemas() {
+	c.kinOnce.Do(func() {
+		if c.doc != nil {
+			c.doc.OpenAPI3()
+		}
+	})
 }
 
 // New returns a Checker for doc. Nothing is compiled until an operation is
@@ -143,6 +158,7 @@ func (c *Checker) CheckResponse(op *openapi.Operation, status int, header http.H
 	if c == nil || op == nil || len(op.Responses) == 0 {
 		return nil
 	}
+	c.ensureSchemas()
 	key, resp := responseFor(op, status)
 	if resp == nil {
 		return []Problem{{
@@ -189,6 +205,7 @@ func (c *Checker) CheckRequest(op *openapi.Operation, req *http.Request, body []
 	if c == nil || op == nil || req == nil {
 		return nil
 	}
+	c.ensureSchemas()
 	var out []Problem
 	var query map[string][]string
 	if req.URL != nil {

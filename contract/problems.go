@@ -232,12 +232,13 @@ func leafMessage(k jsonschema.ErrorKind, quote bool) string {
 // docPointer maps a compiled schema location back to a JSON pointer into
 // the OpenAPI document.
 func (cs *compiledSchema) docPointer(schemaURL string) string {
-	if frag, ok := strings.CutPrefix(schemaURL, cs.url+"#"); ok {
+	res, frag, _ := strings.Cut(schemaURL, "#")
+	if res == cs.url {
 		return cs.ptr + frag
 	}
-	if cs.componentsURL != "" {
-		if frag, ok := strings.CutPrefix(schemaURL, cs.componentsURL+"#"); ok {
-			return frag
+	if cs.bases != nil {
+		if base, ok := cs.bases.Load(res); ok {
+			return base.(string) + frag
 		}
 	}
 	return cs.ptr

@@ -24,17 +24,19 @@ const maxSchemaDepth = 64
 // converter turns kin-openapi schemas into JSON Schema 2020-12 documents
 // (generic JSON values) for santhosh-tekuri/jsonschema.
 //
-// References to components.schemas become "$ref"s into the components
-// resource (componentsURL), so each component is compiled once and
-// recursive schemas stay recursive. Any other reference (to another file,
-// or to a non-component location) is inlined; a cycle through such
-// references is cut with `true`.
+// References to components.schemas become "$ref"s to the component's own
+// resource (need returns its URL and queues it for conversion), so only
+// the components an operation reaches are converted, each once per
+// Checker, and recursive schemas stay recursive. Any other reference (to
+// another file, or to a non-component location) is inlined; a cycle
+// through such references is cut with `true`. With need nil, component
+// references are inlined too.
 type converter struct {
-	v30           bool // OpenAPI 3.0: nullable, boolean exclusiveMinimum/Maximum
-	dir           direction
-	componentsURL string
-	comps         openapi3.Schemas
-	visiting      map[*openapi3.Schema]bool
+	v30      bool // OpenAPI 3.0: nullable, boolean exclusiveMinimum/Maximum
+	dir      direction
+	need     func(name string) string
+	comps    openapi3.Schemas
+	visiting map[*openapi3.Schema]bool
 }
 
 // componentRef returns the "$ref" for r when it names a component schema
@@ -44,11 +46,15 @@ func (cv *converter) componentRef(r *openapi3.SchemaRef) (string, bool) {
 	if !ok || strings.Contains(name, "/") {
 		return "", false
 	}
-	c := cv.comps[unescapeToken(name)]
+	if cv.need == nil {
+		return "", false
+	}
+	name = unescapeToken(name)
+	c := cv.comps[name]
 	if c == nil || c.Value == nil || c.Value != r.Value {
 		return "", false
 	}
-	return cv.componentsURL + "#/components/schemas/" + name, true
+	return cv.need(name), true
 }
 
 func (cv *converter) ref(r *openapi3.SchemaRef, depth int) any {
@@ -310,17 +316,13 @@ func (cv *converter) boolSchema(b openapi3.BoolSchema, depth int) (any, bool) {
 	return nil, false
 }
 
-// components converts every component schema, for the components resource.
-func (cv *converter) components() map[string]any {
-	schemas := make(map[string]any, len(cv.comps))
-	for name, r := range cv.comps {
-		if r == nil || r.Value == nil {
-			schemas[name] = true
-			continue
-		}
-		schemas[name] = cv.schema(r.Value, 0)
+// component converts the component schema name.
+func (cv *converter) component(name string) any {
+	r := cv.comps[name]
+	if r == nil || r.Value == nil {
+		return true
 	}
-	return map[string]any{"components": map[string]any{"schemas": schemas}}
+	return cv.schema(r.Value, 0)
 }
 
 var jsonTypes = map[string]bool{
