@@ -445,3 +445,39 @@ func TestHTMLSubWorkflow(t *testing.T) {
 		t.Errorf("the inner attempt is not nested: %+v", p.Attempts[1])
 	}
 }
+
+func TestFmtMs(t *testing.T) {
+	for _, tc := range []struct {
+		in   float64
+		want string
+	}{
+		{-1, "0 ms"}, {0, "0 ms"}, {0.25, "250 µs"}, {1, "1.0 ms"}, {12.34, "12.3 ms"}, {250.4, "250 ms"},
+		{1520, "1.52 s"}, {61000, "1m1s"}, {3_600_000, "1h0m0s"},
+	} {
+		if got := fmtMs(tc.in); got != tc.want {
+			t.Errorf("fmtMs(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestHTMLTimeline: bars are placed by start time on one scale. A
+// regression test: Meta.Started taken after the run (later than every
+// attempt) used to put every bar and offset at 0.
+func TestHTMLTimeline(t *testing.T) {
+	res, meta := retryRun()
+	for _, started := range []time.Time{t0, at(5000), {}} {
+		meta.Started = started
+		p := buildHTML(res, meta, newMasker([]*runtime.Result{res}, meta, nil), HTMLOptions{})
+		var got []string
+		for _, b := range p.Timeline {
+			got = append(got, string(b.Style))
+		}
+		want := []string{"left:0.000%;width:0.490%", "left:0.098%;width:0.400%", "left:0.588%;width:0.686%", "left:99.314%;width:0.588%"}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("started %v: bars\n got %q\nwant %q", started, got, want)
+		}
+		if off := p.Attempts[3].Offset; off != "+1.01 s" {
+			t.Errorf("started %v: last offset %q", started, off)
+		}
+	}
+}
