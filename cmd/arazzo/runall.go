@@ -205,6 +205,10 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 		if res.Err != nil {
 			reason = a.redact(res.Err.Error())
 		}
+		if f.timeout > 0 && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+			// As for a single run: say which limit, not "context deadline exceeded".
+			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
+		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", res.WorkflowID, reason)
 	}
 	if !ok {

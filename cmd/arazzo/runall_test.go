@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,5 +138,66 @@ func TestCombinedResult(t *testing.T) {
 	})
 	if c.WorkflowID != "x, y" || c.Success || len(c.Steps) != 2 || c.Steps[1] != s2 || c.Duration != 2*time.Second {
 		t.Errorf("combined = %+v", c)
+	}
+}
+
+// TestRunAllTimeout: --timeout covers the whole call. The workflow in
+// flight fails with a reason that names the flag; the ones after it are
+// skipped as timed out; stdout still holds one object with every workflow.
+func TestRunAllTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-r.Context().Done() // answers only when the client gives up
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok": true}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	files := map[string]string{
+		"api.yaml": `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /fast: {get: {operationId: fast, responses: {"200": {description: ok}}}}
+  /slow: {get: {operationId: slow, responses: {"200": {description: ok}}}}
+`,
+		"flow.yaml": `arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions:
+  - {name: api, url: ./api.yaml, type: openapi}
+workflows:
+  - workflowId: first
+    steps: [{stepId: f, operationId: fast}]
+  - workflowId: stuck
+    steps: [{stepId: s, operationId: slow}]
+  - workflowId: last
+    steps: [{stepId: f, operationId: fast}]
+`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"run", filepath.Join(dir, "flow.yaml"), "--all", "--timeout", "2s", "--server", "api=" + srv.URL},
+		strings.NewReader(""), &stdout, &stderr, []string{"NO_COLOR=1"})
+	if code != exitFailed {
+		t.Errorf("exit %d, want 1\n%s", code, stderr.String())
+	}
+	for _, want := range []string{
+		"\nfirst     passed               1/1    ",
+		"\nstuck     failed               0/1    ",
+		"\nSKIP last  timed out\n",
+		"\nlast      skipped (timed out)  0/1    -\n",
+		"arazzo: workflow stuck failed: the run took longer than --timeout 2s; the request in flight was cancelled\n",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if got, want := stdout.String(), "{\n  \"first\": {},\n  \"stuck\": {},\n  \"last\": {}\n}\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
