@@ -88,7 +88,20 @@ var knownFailures = map[string]string{
 	// in: header) reports "duplicate parameter" as an ERROR, so the
 	// document is rejected. Expected: at most a warning that they name the
 	// same HTTP header field, and the last one is sent.
-	"respect/case-insensitive-headers/get-menu-items": `arazzo rejects header parameters differing only in case: "28:13: error: duplicate parameter \"ContenT-Type\" in header (first at 25:13)"`,
+	// The official bnpl example (and jentic's copy) posts the string payload
+	// {"customer": "{$inputs.customer}", "products": "{$inputs.products}"}
+	// with contentType application/json; the inputs are an object and an
+	// array. runtime (request body building; "a string payload is sent as
+	// written") interpolates their JSON inside the quotes without escaping:
+	// {"customer": "{"dateOfBirth":...}", ...} goes out as
+	// application/json, invalid JSON. Expected: a valid JSON body; the
+	// authors' intent (and what JSON-aware runners do) is that a JSON string
+	// token that is exactly "{$expr}" becomes the value's JSON (object,
+	// array, number kept), else embedded values are JSON-string-escaped.
+	// The control-flow checks of the case still run; only this check is
+	// downgraded to a log line.
+	"conformant/bnpl/ApplyForLoanAtCheckout (json body)": "runtime sends a JSON string template with an object/array interpolated unescaped: invalid JSON under Content-Type application/json",
+	"respect/case-insensitive-headers/get-menu-items":    `arazzo rejects header parameters differing only in case: "28:13: error: duplicate parameter \"ContenT-Type\" in header (first at 25:13)"`,
 }
 
 // jenticResult is the outcome of one case, for the summary.
@@ -297,7 +310,9 @@ func runJenticCase(t *testing.T, suite *jenticSuite, res *jenticResult, fixture,
 		t.Fatalf("Run: %v", err)
 	}
 	calls, unmatched := srv.record()
-	t.Logf("requests: %s", strings.Join(calls, ", "))
+	for i, c := range calls {
+		t.Logf("request %d: %s %.300q", i+1, c, srv.bodies[i])
+	}
 	defer func() {
 		if t.Failed() {
 			t.Logf("requests received:\n  %s", strings.Join(calls, "\n  "))
@@ -348,6 +363,14 @@ func runJenticCase(t *testing.T, suite *jenticSuite, res *jenticResult, fixture,
 	}
 	if wantCalls != nil && len(calls) != *wantCalls {
 		t.Errorf("%d API calls, want %d", len(calls), *wantCalls)
+	}
+	// A body sent as JSON must be JSON.
+	if bad := srv.badJSON(); len(bad) > 0 {
+		if why, ok := knownFailures[suite.prefix+key+" (json body)"]; ok {
+			t.Logf("known bug: %s: %s", why, strings.Join(bad, "; "))
+		} else {
+			t.Errorf("invalid JSON sent as JSON:\n  %s", strings.Join(bad, "\n  "))
+		}
 	}
 	// The executor's own record must agree with what the server saw.
 	sent := 0

@@ -48,6 +48,8 @@ type mockServer struct {
 
 	mu        sync.Mutex
 	calls     []string
+	bodies    []string // the request bodies, by call
+	ctypes    []string // the request Content-Types, by call
 	unmatched []string
 }
 
@@ -139,6 +141,8 @@ func (s *mockServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	call := req.Method + " " + req.URL.RequestURI()
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
+	s.bodies = append(s.bodies, string(body))
+	s.ctypes = append(s.ctypes, req.Header.Get("Content-Type"))
 	s.mu.Unlock()
 	for _, r := range s.routes {
 		if r.matches(req, body) {
@@ -221,6 +225,21 @@ func queryMatches(got []string, want any) bool {
 		return slices.Equal(g, w)
 	}
 	return len(got) == 1 && got[0] == fmt.Sprint(want)
+}
+
+// badJSON lists the requests whose Content-Type says JSON and whose body
+// does not parse: a runner must not send them.
+func (s *mockServer) badJSON() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for i, ct := range s.ctypes {
+		mt := strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+		if (mt == "application/json" || strings.HasSuffix(mt, "+json")) && !json.Valid([]byte(s.bodies[i])) {
+			out = append(out, fmt.Sprintf("%s (Content-Type %s): %.200q", s.calls[i], ct, s.bodies[i]))
+		}
+	}
+	return out
 }
 
 func (s *mockServer) record() (calls, unmatched []string) {
