@@ -42,6 +42,7 @@ type runFlags struct {
 	requestTimeout time.Duration
 	maxSteps       int
 	noCache        bool
+	maxBody        byteSize
 	reportFile     string
 	harFile        string
 	junitFile      string
@@ -108,6 +109,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not use the on-disk cache of OpenAPI descriptions")
+	f.maxBody = runtime.DefaultMaxBodyBytes
+	fl.Var(&f.maxBody, "max-body", "limit on each response body (e.g. 512KiB, 16MiB); a larger body fails the step")
 	fl.BoolVar(&f.transport.insecure, "insecure", false, "do not verify TLS certificates (warned; for test servers only)")
 	fl.StringVar(&f.transport.caCert, "ca-cert", "", "PEM file of extra CA certificates to trust (private APIs)")
 	fl.StringVar(&f.transport.clientCert, "client-cert", "", "PEM client certificate for mutual TLS (with --client-key)")
@@ -191,6 +194,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		ServerVars:     serverVars,
 		MaxSteps:       f.maxSteps,
 		RequestTimeout: f.requestTimeout,
+		MaxBodyBytes:   int64(f.maxBody),
 	}
 	opts.Contract, opts.CheckRequests = contractMode(f), f.checkRequests
 	// Secrets are masked in everything printed or written: the credentials
@@ -269,6 +273,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		reason := "failed"
 		if res.Err != nil {
 			reason = redact(res.Err.Error())
+		}
+		if f.timeout > 0 && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
 		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", w.WorkflowID, reason)
 		jr.hint(e.stderr, file)

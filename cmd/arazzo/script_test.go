@@ -51,6 +51,7 @@ func TestScripts(t *testing.T) {
 			"serve":   cmdServe,
 			"httpget": cmdHTTPGet,
 			"auth0":   cmdAuth0,
+			"faults":  cmdFaults,
 		},
 	})
 }

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The fault-injection server behind `serve faults` (and `serve faults-tls`,
+// the same over HTTPS with an untrusted certificate). Every route of
+// testdata/faults-openapi.yaml misbehaves in one way, so the
+// testdata/script/faults_*.txtar scripts can check that each fault becomes
+// a step failure with a readable reason, the right exit code, and no
+// leaked credential.
+//
+// The secrets the scripts pass with --auth; the server checks them so that
+// its log says whether the credentials reached it.
+const (
+	faultsBearer = "s3cr3t-bearer-FAULTS"
+	faultsKey    = "s3cr3t-key-FAULTS"
+)
+
+func init() {
+	fakeAPIs["faults"] = newFaultServer
+	fakeAPIs["faults-tls"] = newFaultServer
+}
+
+// faultServer logs one line per request, "GET /path host=H auth=A key=K"
+// (H the host name without port; A and K "ok", "absent" or "wrong"), with
+// what it observed appended (": request context cancelled", ": retry
+// waited for Retry-After"). GET /_log returns the log once every other request has finished,
+// so a script reads it without racing the handlers.
+type faultServer struct {
+	mu       sync.Mutex
+	log      []string
+	limited  map[string]time.Time // form -> earliest time a retry may come
+	inflight sync.WaitGroup
+}
+
+func newFaultServer() http.Handler {
+	return &faultServer{limited: map[string]time.Time{}}
+}
+
+// logf adds a log line and returns its index, for note.
+func (s *faultServer) logf(format string, args ...any) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, fmt.Sprintf(format, args...))
+	return len(s.log) - 1
+}
+
+// note appends what the server observed to the line of its request, so
+// the log reads the same however the requests of a run interleave.
+func (s *faultServer) note(line int, format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log[line] += ": " + fmt.Sprintf(format, args...)
+}
+
+func credState(got, want string) string {
+	switch got {
+	case "":
+		return "absent"
+	case want:
+		return "ok"
+	}
+	return "wrong"
+}
+
+func (s *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_log" {
+		s.inflight.Wait()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain")
+		for _, l := range s.log {
+			fmt.Fprintln(w, l)
+		}
+		return
+	}
+	s.inflight.Add(1)
+	defer s.inflight.Done()
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	line := s.logf("%s %s host=%s auth=%s key=%s", r.Method, r.URL.Path, host,
+		credState(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), faultsBearer),
+		credState(r.Header.Get("X-Faults-Key"), faultsKey))
+	reply := func(status int, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprintln(w, body)
+	}
+	switch {
+	case r.URL.Path == "/ok" || r.URL.Path == "/landing":
+		reply(200, `{"ok": true}`)
+	case r.URL.Path == "/slow":
+		// Wait for the client to give up: the request context is cancelled
+		// when its connection closes. The cap only keeps a broken client
+		// from hanging the test forever.
+		select {
+		case <-r.Context().Done():
+			s.note(line, "request context cancelled (%v)", context.Cause(r.Context()))
+		case <-time.After(20 * time.Second):
+			s.note(line, "answered after 20s")
+			reply(200, `{"late": true}`)
+		}
+	case r.URL.Path == "/reset":
+		s.raw(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\": \"par", true)
+	case r.URL.Path == "/truncated":
+		s.raw(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": \"x\"}", false)
+	case r.URL.Path == "/garbage":
+		reply(200, `{"id": "x", oops <html>`)
+	case r.URL.Path == "/huge":
+		n, err := strconv.Atoi(r.URL.Query().Get("bytes"))
+		if err != nil || n < 2 {
+			reply(400, `{"error": "bytes must be an integer >= 2"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		bw := bufio.NewWriter(w)
+		bw.WriteByte('"')
+		chunk := strings.Repeat("x", 4096)
+		for left := n - 2; left > 0; left -= len(chunk) {
+			if left < len(chunk) {
+				chunk = chunk[:left]
+			}
+			if _, err := bw.WriteString(chunk); err != nil {
+				return // the client stopped reading
+			}
+		}
+		bw.WriteByte('"')
+		bw.Flush()
+	case strings.HasPrefix(r.URL.Path, "/limited/"):
+		s.limitedRoute(w, line, strings.TrimPrefix(r.URL.Path, "/limited/"), reply)
+	case r.URL.Path == "/unavailable":
+		reply(503, `{"error": "down for maintenance"}`)
+	case r.URL.Path == "/redirect":
+		// Same server, other host name: 127.0.0.1 and localhost are
+		// different hosts to a client deciding whom to trust.
+		_, port, _ := net.SplitHostPort(r.Host)
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		w.Header().Set("Location", scheme+"://localhost:"+port+"/landing")
+		w.WriteHeader(http.StatusFound)
+	default:
+		reply(404, `{"error": "no such fault"}`)
+	}
+}
+
+// limitedRoute answers 429 with Retry-After on the first call of a form and
+// 200 afterwards, logging whether the retry waited as long as asked. The
+// check cannot flake: the wait is a lower bound the client must respect.
+func (s *faultServer) limitedRoute(w http.ResponseWriter, line int, form string, reply func(int, string)) {
+	now := time.Now()
+	s.mu.Lock()
+	earliest, seen := s.limited[form]
+	s.mu.Unlock()
+	if !seen {
+		var header string
+		switch form {
+		case "seconds":
+			header, earliest = "1", now.Add(time.Second)
+		case "date":
+			// HTTP dates have a resolution of one second: two seconds
+			// from now, rounded down, is at least one second away.
+			earliest = now.Add(2 * time.Second).Truncate(time.Second)
+			header = earliest.UTC().Format(http.TimeFormat)
+		default:
+			reply(404, `{"error": "form is seconds or date"}`)
+			return
+		}
+		s.mu.Lock()
+		s.limited[form] = earliest
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", header)
+		reply(429, `{"error": "slow down"}`)
+		return
+	}
+	if now.Before(earliest) {
+		s.note(line, "retried %v before Retry-After allowed", earliest.Sub(now))
+	} else {
+		s.note(line, "retry waited for Retry-After")
+	}
+	reply(200, `{"ok": true}`)
+}
+
+// raw writes a hand-made response on the hijacked connection and closes
+// it, with a TCP reset when reset is set (SO_LINGER 0) or cleanly
+// otherwise: either way the body is shorter than its Content-Length.
+func (s *faultServer) raw(w http.ResponseWriter, resp string, reset bool) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	buf.WriteString(resp)
+	buf.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// cmdFaults helps the faults scripts:
+//
+//	faults refused-url        sets $REFUSED_URL (and $REFUSED_ADDR, host:port) to
+//	                          an http URL on 127.0.0.1 where nothing listens
+//	faults exit N PROG ARGS   runs PROG like exec, and fails unless it exits
+//	                          with code N (exec only tells zero from non-zero)
+func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: faults refused-url | exit N PROG ARGS...")
+	}
+	switch args[0] {
+	case "refused-url":
+		// A port that was free a moment ago and is closed now: connecting
+		// is refused (nothing else binds it in between on a test machine).
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		addr := l.Addr().String()
+		ts.Check(l.Close())
+		ts.Setenv("REFUSED_URL", "http://"+addr)
+		ts.Setenv("REFUSED_ADDR", addr)
+	case "exit":
+		if len(args) < 3 {
+			ts.Fatalf("usage: faults exit N PROG ARGS...")
+		}
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		got := 0
+		if err := ts.Exec(args[2], args[3:]...); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				ts.Fatalf("%s: %v", args[2], err)
+			}
+			got = ee.ExitCode()
+		}
+		if got != want {
+			ts.Fatalf("%s exited with %d, want %d", args[2], got, want)
+		}
+	default:
+		ts.Fatalf("faults: unknown subcommand %q", args[0])
+	}
+}
