@@ -117,11 +117,14 @@ type TokenRequest struct {
 // Request is one logged request (token requests included).
 type Request struct {
 	Method string
-	Path   string
+	Path   string // decoded
+	URI    string // the request target as sent (escaping preserved)
 	Query  string
 	Header http.Header
 	Body   []byte
 	Status int
+	// Response is the body answered (an error's message, for diagnosis).
+	Response []byte
 }
 
 // New returns a simulator whose application holds the scopes the M2M
@@ -223,14 +226,20 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	s.serve(rec, r, body)
 	s.mu.Lock()
-	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Header: r.Header.Clone(), Body: body, Status: rec.status})
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, URI: r.RequestURI, Query: r.URL.RawQuery,
+		Header: r.Header.Clone(), Body: body, Status: rec.status, Response: rec.body})
 	s.mu.Unlock()
 }
 
 type recorder struct {
 	http.ResponseWriter
 	status int
+	body   []byte
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body = append(r.body, b...)
+	return r.ResponseWriter.Write(b)
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -280,6 +289,12 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	c := &call{p: params, q: r.URL.Query()}
 	if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
 		if len(body) > 0 {
+			if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+				// The description also allows form bodies; the workflows
+				// the simulator serves send JSON.
+				writeErr(w, &apiErr{http.StatusBadRequest, "Payload validation error: 'Invalid content type " + strconv.Quote(ct) + ": application/json expected'.", "invalid_body"})
+				return
+			}
 			var v any
 			if err := json.Unmarshal(body, &v); err != nil {
 				writeErr(w, &apiErr{http.StatusBadRequest, "Payload validation error: 'Invalid JSON'", "invalid_body"})
@@ -587,6 +602,13 @@ func hasAny(have, want []string) bool {
 		}
 	}
 	return false
+}
+
+// isJSON is true for application/json and application/*+json.
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(contentType), ";")
+	mt = strings.TrimSpace(mt)
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }
 
 // str is v when it is a string, else "".

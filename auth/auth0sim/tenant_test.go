@@ -465,3 +465,23 @@ func TestGenericStore(t *testing.T) {
 		t.Errorf("outside /api/v2: %d", s)
 	}
 }
+
+// Bodies must be JSON (the description also allows forms; the workflows
+// send JSON): another content type is a 400, not a silently empty body.
+func TestBodyContentType(t *testing.T) {
+	f := newFixture(t)
+	tok := "Bearer " + f.sim.IssueToken(Scopes()...)
+	for _, tc := range []struct {
+		ct     string
+		status int
+	}{
+		{"application/json", 200},
+		{"application/json; charset=utf-8", 409},
+		{"text/plain", 400},
+		{"application/x-www-form-urlencoded", 400},
+	} {
+		if s, _, b := f.do(t, "POST", "/api/v2/roles", tok, `{"name":"Support"}`, "Content-Type", tc.ct); s != tc.status {
+			t.Errorf("%s: %d %v, want %d", tc.ct, s, b, tc.status)
+		}
+	}
+}

@@ -238,7 +238,7 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 		return
 	}
 	if code != exitOK {
-		t.Errorf("exit %d, want 0\ninputs: %s\nstderr:\n%s\nstdout: %s", code, in, stderr.String(), stdout.String())
+		t.Errorf("exit %d, want 0\ninputs: %s\nstderr:\n%s\nstdout: %s", code, bytes.ReplaceAll(in, []byte(password), []byte("***")), stderr.String(), stdout.String())
 		logFailedRequests(t, sim, password)
 	}
 	var got map[string]any
@@ -246,6 +246,12 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 		t.Errorf("stdout is not one JSON object: %v\n%s", err, stdout.String())
 	}
 	if code == exitOK {
+		// No refused request hides behind a retry or a failure action.
+		for _, r := range sim.Requests() {
+			if r.Status >= 400 {
+				t.Errorf("the simulator answered %s %s with %d", r.Method, r.URI, r.Status)
+			}
+		}
 		for _, name := range outputs {
 			if empty(got[name]) {
 				t.Errorf("output %s is empty: %v (stdout %s)", name, got[name], stdout.String())
@@ -288,7 +294,7 @@ func logFailedRequests(t *testing.T, sim *auth0sim.Sim, password string) {
 	t.Helper()
 	for _, r := range sim.Requests() {
 		if r.Status >= 400 {
-			t.Logf("simulator: %s %s?%s -> %d; body %s", r.Method, r.Path, r.Query, r.Status,
+			t.Logf("simulator: %s %s -> %d %s\n  request body: %s", r.Method, r.URI, r.Status, r.Response,
 				strings.ReplaceAll(string(r.Body), password, "***"))
 		}
 	}
