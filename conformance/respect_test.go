@@ -78,6 +78,12 @@ type respectCase struct {
 	// rewrite replaces text in the document before loading (Redocly's
 	// non-standard shorthands), each {old, new}.
 	rewrite [][2]string
+	// maxSteps is Options.MaxSteps; dead points the source (oas) at a
+	// closed port, so every request fails in transport.
+	maxSteps int
+	dead     bool
+	// file is the document's name when it is not <scenario>.arazzo.yaml.
+	file string
 	// loadErrors are the error diagnostics Load must report, each
 	// "LINE:COL: message" prefix, in order; nothing runs then.
 	loadErrors []string
@@ -252,6 +258,19 @@ func TestRespectControlFlow(t *testing.T) {
 		},
 	}...)
 	tests = append(tests, respectCase{
+		// An endless goto loop through a sub-workflow, stopped by the step
+		// budget (Redocly: REDOCLY_CLI_RESPECT_MAX_STEPS=10 in the test).
+		// Every request fails in transport. The nested workflow's step-2
+		// fails and its onFailure end fails the nested workflow, so
+		// with-nested fails and goes to ping, which loops on itself.
+		scenario: "max-steps", file: "arazzo.yaml", workflow: "infinite", dead: true, maxSteps: 10,
+		steps: []string{"pre-step#1!", "with-nested#1!", "step-1#1!", "step-2#1!",
+			"ping#1!", "ping#1!", "ping#1!", "ping#1!", "ping#1!", "ping#1!"},
+		errContains: "more than 10 step executions (MaxSteps)",
+		success:     false, calls: 0,
+		redocly: "Redocly counts 10 step executions without the workflow step with-nested (pre-step, step-1, step-2, then 7 pings); we count it (runtime Options.MaxSteps: sub-workflow steps included), so 6 pings run",
+	})
+	tests = append(tests, respectCase{
 		// Header names are case-insensitive in parameters, $request.header
 		// and $response.header alike; of three Content-Type parameters the
 		// last one is sent.
@@ -266,6 +285,9 @@ func TestRespectControlFlow(t *testing.T) {
 				t.Skip("known bug: " + why)
 			}
 			doc := filepath.Join(dir, tc.scenario, tc.scenario+".arazzo.yaml")
+			if tc.file != "" {
+				doc = filepath.Join(dir, tc.scenario, tc.file)
+			}
 			if len(tc.rewrite) > 0 {
 				data, err := os.ReadFile(doc)
 				if err != nil {
@@ -312,9 +334,16 @@ func TestRespectControlFlow(t *testing.T) {
 			fake := &cafeFake{}
 			hs := httptest.NewServer(fake)
 			defer hs.Close()
+			servers := map[string]string{"cafe-api": hs.URL + "/api"}
+			if tc.dead {
+				closed := httptest.NewServer(fake)
+				closed.Close() // connection refused from now on
+				servers = map[string]string{"oas": closed.URL + "/api"}
+			}
 			res, err := plan.Run(context.Background(), tc.workflow, tc.inputs, runtime.Options{
 				HTTPClient: testClient(nil),
-				Servers:    map[string]string{"cafe-api": hs.URL + "/api"},
+				Servers:    servers,
+				MaxSteps:   tc.maxSteps,
 				// Retries wait retryAfter seconds: no real waiting in tests.
 				Sleep: func(context.Context, time.Duration) error { return nil },
 			})
