@@ -66,6 +66,16 @@ type (
 		Criteria       []jsonCriterion `json:"criteria"`
 		Action         *jsonAction     `json:"action"`
 		Outputs        map[string]any  `json:"outputs"`
+		Contract       []jsonProblem   `json:"contract,omitempty"`
+	}
+	// jsonProblem is a difference between the exchange and the OpenAPI
+	// description (runtime.StepRun.Contract).
+	jsonProblem struct {
+		In            string `json:"in"`
+		Kind          string `json:"kind"`
+		Pointer       string `json:"pointer,omitempty"`
+		SchemaPointer string `json:"schemaPointer,omitempty"`
+		Message       string `json:"message"`
 	}
 	jsonOperation struct {
 		Source      string `json:"source"`
@@ -191,6 +201,9 @@ func jsonStepOf(s *runtime.StepRun, m *masker) jsonStep {
 		Criteria:       jsonCriteria(s.Criteria, m),
 		Action:         jsonActionOf(s.Action, m),
 		Outputs:        m.values(s.Outputs, nil),
+	}
+	for _, p := range s.Contract {
+		js.Contract = append(js.Contract, jsonProblem{In: p.In, Kind: string(p.Kind), Pointer: p.Pointer, SchemaPointer: p.SchemaPointer, Message: m.str(p.Message)})
 	}
 	if js.Reason == js.Error {
 		js.Reason = "" // said once is enough
