@@ -143,12 +143,26 @@ func prepareJournal(e *env, file string, f *runFlags, inputs map[string]any) (*j
 		}
 		jr.resume, jr.resumed = j, f.resume
 	}
-	if jr.path != f.resume {
+	if !samePath(jr.path, f.resume) {
 		if err := checkJournalTarget(jr.path); err != nil {
 			return nil, err
 		}
 	}
 	return jr, nil
+}
+
+// samePath reports whether a and b name the same file (./j.json and
+// j.json do).
+func samePath(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
 }
 
 // checkJournalTarget refuses to overwrite an unfinished journal (starting
