@@ -123,8 +123,8 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.BoolVar(&f.strict, "strict", false, "fail a step whose response does not match the OpenAPI description (status, content type, schema); otherwise a warning")
 	fl.BoolVar(&f.checkRequests, "check-requests", false, "check each request against the OpenAPI description before sending it; a request that does not match is not sent and fails the step")
 	fl.StringVar(&f.htmlFile, "html", "", "write a self-contained HTML report to FILE (graph of the path taken, timeline, requests and responses)")
-	fl.StringVar(&f.journal, "journal", "", "record each completed step in FILE as it completes (no secrets), for --resume")
-	fl.StringVar(&f.resume, "resume", "", "continue the failed or interrupted run a --journal FILE recorded: completed steps are not sent again")
+	fl.StringVar(&f.journal, "journal", "", "record each completed step in `FILE` as it completes (no secrets), for --resume")
+	fl.StringVar(&f.resume, "resume", "", "continue the failed or interrupted run a --journal `FILE` recorded: completed steps are not sent again")
 	return cmd
 }
 
