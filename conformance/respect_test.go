@@ -33,7 +33,8 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Powered-By", "Express")
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/menu":
-		_, _ = fmt.Fprint(w, `{"items":[{"id":"mermaid-treasure-latte","name":"Mermaid Treasure Latte"}],"page":{"total":1}}`)
+		// The shape of the real API's list (see the respect snapshots).
+		_, _ = fmt.Fprint(w, `{"object":"list","page":{"startCursor":null,"endCursor":null,"hasNextPage":false,"hasPrevPage":false,"limit":10,"total":1},"items":[{"id":"mermaid-treasure-latte","name":"Mermaid Treasure Latte"}]}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/oauth2/register":
 		// Like the real API: a client needs a name (400 otherwise).
 		var body struct {
@@ -46,6 +47,14 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = fmt.Fprintf(w, `{"name":%q,"clientId":"c-1"}`, body.Name)
+	case r.Method == http.MethodGet && r.URL.Path == "/api/menu-item-images/prd_0000000000seedtrams0000000":
+		if !strings.Contains(r.Header.Get("Accept"), "text/plain") {
+			w.Header().Set("Content-Type", "image/png")
+			_, _ = fmt.Fprint(w, "\x89PNG")
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = fmt.Fprint(w, "A classic Italian tiramisu layered with mascarpone and espresso")
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = fmt.Fprint(w, `{"error":"not found"}`)
@@ -84,6 +93,8 @@ type respectCase struct {
 	dead     bool
 	// file is the document's name when it is not <scenario>.arazzo.yaml.
 	file string
+	// outputs are workflow outputs the run must produce.
+	outputs map[string]any
 	// loadErrors are the error diagnostics Load must report, each
 	// "LINE:COL: message" prefix, in order; nothing runs then.
 	loadErrors []string
@@ -258,6 +269,40 @@ func TestRespectControlFlow(t *testing.T) {
 		},
 	}...)
 	tests = append(tests, respectCase{
+		// A step output read from the request ($request.query.search) fills
+		// the next step's path parameter; an Accept header parameter picks
+		// the text/plain representation, compared as a string.
+		scenario: "outputs-in-path-parameters", workflow: "photo-by-menu-item-id",
+		rewrite: [][2]string{
+			{"operationId: cafe-api.listMenuItems", "operationId: $sourceDescriptions.cafe-api.listMenuItems"},
+			{"operationId: cafe-api.getMenuItemPhoto", "operationId: $sourceDescriptions.cafe-api.getMenuItemPhoto"},
+		},
+		steps:   []string{"search-menu-by-id#1", "get-menu-item-photo#1"},
+		headers: map[string]map[string]string{"get-menu-item-photo#1": {"Accept": "text/plain"}},
+		success: true, calls: 2,
+	})
+	tests = append(tests, respectCase{
+		// A workflow step's outputs read the callee's outputs with
+		// $outputs.<name> and $outputs.<name>#/pointer. Rewritten: the
+		// shorthands, the legacy "$sourceDescriptions.x.workflows.<id>"
+		// form (not in 1.0.1: $sourceDescriptions.<name>.<workflowId>), and
+		// dot navigation into outputs (to #/pointers, as validate hints), so
+		// the document loads; the other two workflows read outputs of
+		// workflows that ran in an earlier Run (Redocly keeps them across
+		// workflows of one file; a Run of ours does not), so only this one
+		// runs.
+		scenario: "outputs-access-syntax-variations", workflow: "get-menu-items",
+		rewrite: [][2]string{
+			{"operationId: cafe-api.listMenuItems", "operationId: $sourceDescriptions.cafe-api.listMenuItems"},
+			{"$sourceDescriptions.menu-from-cafe-api.workflows.search-menu-items", "$sourceDescriptions.menu-from-cafe-api.search-menu-items"},
+			{"$steps.list-menu-items.outputs.menuItems.page.limit", "$steps.list-menu-items.outputs.menuItems#/page/limit"},
+			{"$workflows.client-registration.outputs.createdClientError.details.errors.0.message", "$workflows.client-registration.outputs.createdClientError#/details/errors/0/message"},
+		},
+		steps:   []string{"get-menu-items#1", "search-menu#1", "search-menu#1"},
+		outputs: map[string]any{"itemsCount": 1}, // the fake's page.total
+		success: true, calls: 2,
+	})
+	tests = append(tests, respectCase{
 		// An endless goto loop through a sub-workflow, stopped by the step
 		// budget (Redocly: REDOCLY_CLI_RESPECT_MAX_STEPS=10 in the test).
 		// Every request fails in transport. The nested workflow's step-2
@@ -279,8 +324,26 @@ func TestRespectControlFlow(t *testing.T) {
 		headers: map[string]map[string]string{"get-menu-items#1": {"Content-Type": "third", "CammelCasedHeader": "custom-header"}},
 		success: true, calls: 1,
 	})
+	counts := map[string]int{}
+	defer func() {
+		t.Logf("respect scenarios: %d cases: %d agree with Redocly's transcript, %d differ on purpose (reason logged per case), %d known bugs (skipped), %d failed",
+			len(tests), counts["agree"], counts["differ"], counts["bug"], counts["fail"])
+	}()
 	for _, tc := range tests {
+		switch _, bug := knownFailures["respect/"+tc.scenario+"/"+tc.workflow]; {
+		case bug:
+			counts["bug"]++
+		case tc.redocly != "":
+			counts["differ"]++
+		default:
+			counts["agree"]++
+		}
 		t.Run(tc.scenario+"/"+tc.workflow, func(t *testing.T) {
+			defer func() {
+				if t.Failed() {
+					counts["fail"]++
+				}
+			}()
 			if why, ok := knownFailures["respect/"+tc.scenario+"/"+tc.workflow]; ok {
 				t.Skip("known bug: " + why)
 			}
@@ -300,7 +363,20 @@ func TestRespectControlFlow(t *testing.T) {
 					}
 					text = strings.ReplaceAll(text, r[0], r[1])
 				}
-				doc = filepath.Join(t.TempDir(), filepath.Base(doc))
+				// Same layout as the corpus: the scenario's document one
+				// level below the shared ../cafe-menu.arazzo.yaml.
+				tmp := t.TempDir()
+				menu, err := os.ReadFile(filepath.Join(dir, "cafe-menu.arazzo.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(tmp, "cafe-menu.arazzo.yaml"), menu, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Mkdir(filepath.Join(tmp, tc.scenario), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				doc = filepath.Join(tmp, tc.scenario, filepath.Base(doc))
 				if err := os.WriteFile(doc, []byte(text), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -373,6 +449,11 @@ func TestRespectControlFlow(t *testing.T) {
 			}
 			if res.Success != tc.success {
 				t.Errorf("success = %v, want %v (err: %v)", res.Success, tc.success, res.Err)
+			}
+			for k, want := range tc.outputs {
+				if got, ok := res.Outputs[k]; !ok || !equalJSON(got, want) {
+					t.Errorf("output %s = %s, want %s (outputs: %s)", k, show(got), show(want), show(res.Outputs))
+				}
 			}
 			if tc.errContains != "" && (res.Err == nil || !strings.Contains(res.Err.Error(), tc.errContains)) {
 				t.Errorf("run error = %v, want one containing %q", res.Err, tc.errContains)
