@@ -59,8 +59,10 @@ type siblingFixture struct {
 // credentials mode the application is granted exactly the scopes the
 // workflow needs (auth.Scopes, as `arazzo scopes` reports) and the run must
 // make exactly one token request asking for exactly those; in bearer mode
-// none. Neither the credential nor the users' password ever appears in
-// stdout or stderr.
+// none. Requests are checked against the Auth0 description before they are
+// sent (--check-requests) and the simulator's responses after (contract
+// checks): both must be clean. Neither the credential nor the users'
+// password ever appears in stdout or stderr.
 func TestAuth0Siblings(t *testing.T) {
 	dir := filepath.Join(corpusDir, "apievangelist/auth0/arazzo")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yml"))
@@ -219,7 +221,7 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 	}
 	var stdout, stderr bytes.Buffer
 	code := Main([]string{"run", file, "--workflow", workflowID, "--inputs", inFile,
-		"--server", auth0SiblingSource + "=" + srv.URL + "/api/v2", "--auth", cred},
+		"--server", auth0SiblingSource + "=" + srv.URL + "/api/v2", "--auth", cred, "--check-requests"},
 		strings.NewReader(""), &stdout, &stderr, nil)
 	out := stdout.String() + stderr.String()
 	if strings.Contains(out, secret) {
@@ -244,6 +246,13 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 	var got map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 		t.Errorf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	// The simulator's answers match the Auth0 description: the runner
+	// compares every response with its operation (contract checks, on by
+	// default, printed as "  ! " lines), and --check-requests refuses to
+	// send a request the description does not allow (the inputs' fault).
+	if strings.Contains(stderr.String(), "contract problem") {
+		t.Errorf("contract problems:\n%s", stderr.String())
 	}
 	if code == exitOK {
 		// No refused request hides behind a retry or a failure action.
