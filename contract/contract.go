@@ -264,7 +264,7 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 	if !ok {
 		return append(out, Problem{
 			In: in, Kind: KindContentType, SchemaPointer: ptr + "/content",
-			Message: fmt.Sprintf("Content-Type %s is not documented (documented: %s)", mt, documentedTypes(content)),
+			Message: fmt.Sprintf("Content-Type %s is not documented (documented: %s)", displayMedia(mt), documentedTypes(content)),
 		})
 	}
 	if !isJSON(mt) || entry.Schema == nil || len(body) > c.opts.MaxBodyBytes {
@@ -285,7 +285,7 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 	if err != nil {
 		return append(out, Problem{
 			In: in, Kind: KindInvalidJSON, SchemaPointer: sp,
-			Message: fmt.Sprintf("the body is not valid JSON (Content-Type %s): %s", mt, jsonErrorMessage(err)),
+			Message: fmt.Sprintf("the body is not valid JSON (Content-Type %s): %s", displayMedia(mt), jsonErrorMessage(err)),
 		})
 	}
 	if err := cs.sch.Validate(v); err != nil {

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/arazzo-run/arazzo/openapi"
@@ -56,6 +57,24 @@ func matchMedia(content []openapi.MediaType, actual string) (*openapi.MediaType,
 func isJSON(mt string) bool {
 	_, sub, _ := strings.Cut(mt, "/")
 	return sub == "json" || strings.HasSuffix(sub, "+json")
+}
+
+// displayMedia shows a media type received from the other side: as is
+// when it looks like one, else quoted (control characters escaped) and cut
+// at 64 bytes, so a message stays one short line.
+func displayMedia(mt string) string {
+	ok := len(mt) <= 64
+	for i := 0; ok && i < len(mt); i++ {
+		c := mt[i]
+		ok = c > ' ' && c < 0x7f && c != '"'
+	}
+	if ok {
+		return mt
+	}
+	if len(mt) > 64 {
+		mt = mt[:64] + "..."
+	}
+	return strconv.Quote(mt)
 }
 
 func documentedTypes(content []openapi.MediaType) string {
