@@ -47,6 +47,10 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = fmt.Fprintf(w, `{"name":%q,"clientId":"c-1"}`, body.Name)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/orders":
+		// Orders need credentials the scenarios do not send.
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprint(w, `{"title":"Unauthorized","status":401}`)
 	case r.Method == http.MethodGet && r.URL.Path == "/api/menu-item-images/prd_0000000000seedtrams0000000":
 		if !strings.Contains(r.Header.Get("Accept"), "text/plain") {
 			w.Header().Set("Content-Type", "image/png")
@@ -74,8 +78,9 @@ type respectCase struct {
 	// headers are request headers each listed step attempt must have
 	// sent ("stepId#attempt" -> name -> value; "" means not sent).
 	headers map[string]map[string]string
-	// bodies are the exact request bodies of step attempts.
-	bodies map[string]string
+	// bodies are the exact request bodies of step attempts; jsonBodies
+	// are compared as JSON values.
+	bodies, jsonBodies map[string]string
 	// errContains must be in Result.Err; runErr in the error Run returns
 	// (nothing is sent then).
 	errContains, runErr string
@@ -302,6 +307,44 @@ func TestRespectControlFlow(t *testing.T) {
 		outputs: map[string]any{"itemsCount": 1}, // the fake's page.total
 		success: true, calls: 2,
 	})
+	// Payload replacements: JSON pointers into a JSON payload taken whole
+	// from an output (replacing members with a string, an expression's
+	// value, an array), and into form-urlencoded payloads, a string
+	// template and an object.
+	formString := "      - stepId: step-with-form-urlencoded-replacements\n" +
+		"        operationId: createOrder\n" +
+		"        requestBody:\n" +
+		"          contentType: application/x-www-form-urlencoded\n" +
+		"          payload: customerName={$steps.first-step.outputs.menu#/object}&location=Lviv\n" +
+		"          replacements:\n" +
+		"            - target: /location\n" +
+		"              value: 'New York'\n" +
+		"        successCriteria:\n" +
+		"          - condition: $statusCode == 401\n"
+	tests = append(tests, respectCase{
+		scenario: "replacements", workflow: "replacements",
+		steps: []string{"first-step#1", "step-with-json-replacements#1", "step-with-form-urlencoded-replacements#1!"},
+		jsonBodies: map[string]string{
+			"step-with-json-replacements#1": `{"object":"my-custom-object","page":["2025-01-01"],"items":"list"}`,
+		},
+		headers:     map[string]map[string]string{"step-with-json-replacements#1": {"Content-Type": "application/json"}},
+		errContains: "request body: replacements need a JSON or XML payload; this string payload is neither",
+		success:     false, calls: 2,
+		redocly: "Redocly reads the form-urlencoded STRING payload customerName=...&location=Lviv as a flat object, so target /location replaces a field (body customerName=list&location=New+York). " +
+			"The spec only says a target is \"A JSON Pointer or XPath Expression which MUST be resolved against the request body\"; our runtime resolves JSON pointers in structured or JSON-string payloads only (runtime doc, Request bodies) and fails the step before sending",
+	}, respectCase{
+		// The same without the form-string step: the object form payload
+		// takes the replacement.
+		scenario: "replacements", workflow: "replacements", rewrite: [][2]string{{formString, ""}},
+		steps: []string{"first-step#1", "step-with-json-replacements#1", "step-with-form-urlencoded-replacements-2#1"},
+		bodies: map[string]string{
+			"step-with-form-urlencoded-replacements-2#1": "customerName=list&location=Jakarta",
+		},
+		headers: map[string]map[string]string{
+			"step-with-form-urlencoded-replacements-2#1": {"Content-Type": "application/x-www-form-urlencoded"},
+		},
+		success: true, calls: 3,
+	})
 	tests = append(tests, respectCase{
 		// An endless goto loop through a sub-workflow, stopped by the step
 		// budget (Redocly: REDOCLY_CLI_RESPECT_MAX_STEPS=10 in the test).
@@ -466,6 +509,15 @@ func TestRespectControlFlow(t *testing.T) {
 						t.Errorf("step %s: nothing sent, want header %s", key, name)
 					case s.Request.Header.Get(name) != v:
 						t.Errorf("step %s: header %s = %q, want %q", key, name, s.Request.Header.Get(name), v)
+					}
+				}
+				if want, ok := tc.jsonBodies[key]; ok {
+					var got, w any
+					switch {
+					case s.Request == nil:
+						t.Errorf("step %s: nothing sent, want body %s", key, want)
+					case json.Unmarshal(s.Request.Body, &got) != nil || json.Unmarshal([]byte(want), &w) != nil || !equalJSON(got, w):
+						t.Errorf("step %s: body %s, want (as JSON) %s", key, s.Request.Body, want)
 					}
 				}
 				if want, ok := tc.bodies[key]; ok {
