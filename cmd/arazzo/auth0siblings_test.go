@@ -105,10 +105,10 @@ func TestAuth0Siblings(t *testing.T) {
 				continue
 			}
 			used[key] = true
-			need := clientCredentialScopes(t, desc, w)
-			var outputs []string
+			sc := siblingCase{file: f, workflowID: w.WorkflowID, inputs: inputs, steps: len(w.Steps),
+				need: clientCredentialScopes(t, desc, w), refused: auth0PseudoJSONPath[base]}
 			for _, o := range w.Outputs {
-				outputs = append(outputs, o.Name)
+				sc.outputs = append(sc.outputs, o.Name)
 			}
 			t.Run(base+"/"+w.WorkflowID, func(t *testing.T) {
 				t.Parallel()
@@ -119,7 +119,7 @@ func TestAuth0Siblings(t *testing.T) {
 				// 2.3 MB description, parallelism is across workflows.
 				for _, mode := range []string{"client-credentials", "bearer"} {
 					t.Run(mode, func(t *testing.T) {
-						runAuth0Sibling(t, f, w.WorkflowID, mode, &fx, inputs, need, outputs, auth0PseudoJSONPath[base])
+						runAuth0Sibling(t, &fx, sc, mode)
 					})
 				}
 			})
@@ -185,7 +185,18 @@ func substitute(t *testing.T, v any, refs map[string]string) any {
 	return v
 }
 
-func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFixture, inputs map[string]any, need, outputs []string, refused bool) {
+// siblingCase is one workflow of the siblings.
+type siblingCase struct {
+	file, workflowID string
+	inputs           map[string]any // with {{REF}} placeholders
+	steps            int            // the workflow's steps (none branches: each is sent once)
+	need             []string       // the oAuth2ClientCredentials scopes, sorted
+	outputs          []string       // the workflow's declared outputs
+	refused          bool           // invalid document: exit 2, nothing sent
+}
+
+func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode string) {
+	file, workflowID, need := sc.file, sc.workflowID, sc.need
 	sim := auth0sim.New()
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
@@ -202,7 +213,7 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 		}
 		refs[sd.Ref] = id
 	}
-	in, _ := json.Marshal(substitute(t, inputs, refs))
+	in, _ := json.Marshal(substitute(t, sc.inputs, refs))
 	inFile := filepath.Join(t.TempDir(), "inputs.json")
 	if err := os.WriteFile(inFile, in, 0o600); err != nil {
 		t.Fatal(err)
@@ -230,7 +241,7 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 	if strings.Contains(out, password) {
 		t.Errorf("the users' password appears in the output")
 	}
-	if refused {
+	if sc.refused {
 		if code != exitInvalid || !strings.Contains(stderr.String(), "invalid jsonpath condition") {
 			t.Errorf("exit %d, want 2 with an invalid jsonpath condition error\n%s", code, stderr.String())
 		}
@@ -255,13 +266,21 @@ func runAuth0Sibling(t *testing.T, file, workflowID, mode string, fx *siblingFix
 		t.Errorf("contract problems:\n%s", stderr.String())
 	}
 	if code == exitOK {
-		// No refused request hides behind a retry or a failure action.
+		// Each step sent once, and no refused request hides behind a retry
+		// or a failure action.
+		api := 0
 		for _, r := range sim.Requests() {
+			if strings.HasPrefix(r.Path, "/api/v2/") {
+				api++
+			}
 			if r.Status >= 400 {
 				t.Errorf("the simulator answered %s %s with %d", r.Method, r.URI, r.Status)
 			}
 		}
-		for _, name := range outputs {
+		if api != sc.steps {
+			t.Errorf("%d Management API requests for %d steps", api, sc.steps)
+		}
+		for _, name := range sc.outputs {
 			if empty(got[name]) {
 				t.Errorf("output %s is empty: %v (stdout %s)", name, got[name], stdout.String())
 			}
