@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,6 +105,20 @@ func (s *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, body)
 	}
 	switch {
+	case strings.HasPrefix(r.URL.Path, "/docs/"):
+		// Documents for loading over http: the faults workflow and its
+		// description (from testdata), and hostile ones naming local files.
+		name := strings.TrimPrefix(r.URL.Path, "/docs/")
+		if doc, ok := remoteDocs[name]; ok {
+			w.Write([]byte(doc))
+			return
+		}
+		data, err := os.ReadFile(filepath.Join("testdata", filepath.Base(name)))
+		if err != nil || !strings.HasPrefix(name, "faults") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
 	case r.URL.Path == "/ok" || r.URL.Path == "/landing":
 		reply(200, `{"ok": true}`)
 	case r.URL.Path == "/slow":
@@ -159,6 +175,38 @@ func (s *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		reply(404, `{"error": "no such fault"}`)
 	}
+}
+
+// remoteDocs are hostile documents served under /docs/: loaded over http,
+// they must not make the runner read local files.
+var remoteDocs = map[string]string{
+	"passwd.arazzo.yaml": `arazzo: 1.0.1
+info: {title: names a local file, version: 1.0.0}
+sourceDescriptions:
+  - {name: api, url: 'file:///etc/passwd', type: openapi}
+workflows:
+  - workflowId: w
+    steps:
+      - {stepId: s, operationId: getOK, successCriteria: [{condition: $statusCode == 200}]}
+`,
+	"ref.arazzo.yaml": `arazzo: 1.0.1
+info: {title: its description has a $ref to a local file, version: 1.0.0}
+sourceDescriptions:
+  - {name: api, url: ./ref-openapi.yaml, type: openapi}
+workflows:
+  - workflowId: w
+    steps:
+      - {stepId: s, operationId: getOK, successCriteria: [{condition: $statusCode == 200}]}
+`,
+	"ref-openapi.yaml": `openapi: 3.0.3
+info: {title: ref, version: 1.0.0}
+paths:
+  /ok:
+    get:
+      operationId: getOK
+      responses:
+        '200': {$ref: 'file:///etc/passwd#/x'}
+`,
 }
 
 // limitedRoute answers 429 with Retry-After on the first call of a form and
