@@ -32,6 +32,10 @@ func (c *cafeFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Powered-By", "Express")
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/api/menu" && r.URL.Query().Has("filter"):
+		// The real API validates its query: filter is not a parameter.
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = fmt.Fprint(w, `{"title":"Validation failed","status":400}`)
 	case r.Method == http.MethodGet && r.URL.Path == "/api/menu":
 		// The shape of the real API's list (see the respect snapshots).
 		_, _ = fmt.Fprint(w, `{"object":"list","page":{"startCursor":null,"endCursor":null,"hasNextPage":false,"hasPrevPage":false,"limit":10,"total":1},"items":[{"id":"mermaid-treasure-latte","name":"Mermaid Treasure Latte"}]}`)
@@ -78,6 +82,9 @@ type respectCase struct {
 	// headers are request headers each listed step attempt must have
 	// sent ("stepId#attempt" -> name -> value; "" means not sent).
 	headers map[string]map[string]string
+	// urls are the request URLs of step attempts, without scheme and
+	// host ("/api/menu?search=x").
+	urls map[string]string
 	// bodies are the exact request bodies of step attempts; jsonBodies
 	// are compared as JSON values.
 	bodies, jsonBodies map[string]string
@@ -346,6 +353,20 @@ func TestRespectControlFlow(t *testing.T) {
 		success: true, calls: 3,
 	})
 	tests = append(tests, respectCase{
+		// x-allowReserved is a Redocly extension on the Arazzo parameter;
+		// a spec runner ignores x- fields, and the operation does not
+		// declare filter, so it is serialized by the query defaults (form,
+		// reserved characters percent-encoded). The unquoted YAML date
+		// 2023-02-23 stays the string written.
+		scenario: "x-allow-reserved-query-param", workflow: "allow-reserved", rewrite: qualify,
+		steps: []string{"get-with-allow-reserved#1"},
+		urls: map[string]string{
+			"get-with-allow-reserved#1": "/api/menu?search=2023-02-23&filter=https%3A%2F%2Fexample.com%2Fpath%2Fto%3Bx%2Cy%28z%29a%2Ab.c%5B1%5D%40v",
+		},
+		success: true, calls: 1,
+		redocly: "Redocly honours its x-allowReserved extension and sends filter=https://example.com/path/to;x,y(z)a*b.c[1]@v unencoded; extensions have no meaning for us (Specification Extensions), and OpenAPI's allowReserved defaults to false",
+	})
+	tests = append(tests, respectCase{
 		// An endless goto loop through a sub-workflow, stopped by the step
 		// budget (Redocly: REDOCLY_CLI_RESPECT_MAX_STEPS=10 in the test).
 		// Every request fails in transport. The nested workflow's step-2
@@ -509,6 +530,14 @@ func TestRespectControlFlow(t *testing.T) {
 						t.Errorf("step %s: nothing sent, want header %s", key, name)
 					case s.Request.Header.Get(name) != v:
 						t.Errorf("step %s: header %s = %q, want %q", key, name, s.Request.Header.Get(name), v)
+					}
+				}
+				if want, ok := tc.urls[key]; ok {
+					switch {
+					case s.Request == nil:
+						t.Errorf("step %s: nothing sent, want URL %s", key, want)
+					case strings.TrimPrefix(s.Request.URL, hs.URL) != want:
+						t.Errorf("step %s: URL %s, want %s", key, strings.TrimPrefix(s.Request.URL, hs.URL), want)
 					}
 				}
 				if want, ok := tc.jsonBodies[key]; ok {
