@@ -127,7 +127,11 @@ type (
 		Request    *htmlExchange
 		Response   *htmlExchange
 		Outputs    string
-		Open       bool // a failed attempt shows its response unfolded
+		// Contract lists the differences between the exchange and the
+		// OpenAPI description, one line each, as the progress output
+		// writes them.
+		Contract []string
+		Open     bool // a failed attempt shows its response unfolded
 	}
 	htmlCriterion struct {
 		Passed      bool
@@ -234,6 +238,17 @@ func htmlAttemptOf(js *jsonStep, i int, root string) *htmlAttempt {
 	}
 	if len(js.Outputs) == 0 {
 		a.Outputs = ""
+	}
+	for _, p := range js.Contract {
+		line := strings.TrimSpace(p.In + " " + p.Kind)
+		if p.Pointer != "" {
+			line += " " + p.Pointer
+		}
+		line += ": " + p.Message
+		if p.SchemaPointer != "" {
+			line += " (#" + p.SchemaPointer + ")"
+		}
+		a.Contract = append(a.Contract, line)
 	}
 	if js.Depth > 0 {
 		a.Indent = template.CSS("margin-left:" + strconv.Itoa(min(js.Depth, 6)*24) + "px")

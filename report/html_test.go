@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/contract"
 	"github.com/arazzo-run/arazzo/runtime"
 )
 
@@ -479,5 +480,21 @@ func TestHTMLTimeline(t *testing.T) {
 		if off := p.Attempts[3].Offset; off != "+1.01 s" {
 			t.Errorf("started %v: last offset %q", started, off)
 		}
+	}
+}
+
+// TestHTMLContract: contract problems are listed under their attempt, as
+// in the JSON report.
+func TestHTMLContract(t *testing.T) {
+	res, meta := passingRun()
+	res.Steps[0].Contract = []contract.Problem{{In: "response", Kind: contract.KindSchema, Pointer: "/0/tag",
+		SchemaPointer: "/components/schemas/Pet/properties/tag/enum", Message: `"<dog>" is not one of "cat", "fish"`}}
+	page := writeHTML(t, res, meta, nil, HTMLOptions{})
+	want := `response schema /0/tag: "<dog>" is not one of "cat", "fish" (#/components/schemas/Pet/properties/tag/enum)`
+	if !strings.Contains(pageText(page), want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if strings.Contains(page, "<dog>") {
+		t.Error("markup in a contract message is not escaped")
 	}
 }
