@@ -253,7 +253,11 @@ func (jr *journalRun) write(cp *runtime.Checkpoint) error {
 		return fmt.Errorf("journal %s: %w", jr.path, err)
 	}
 	if err := writeFileAtomic(jr.path, append(data, '\n')); err != nil {
-		return fmt.Errorf("journal: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name would only confuse
+		}
+		return fmt.Errorf("cannot write journal %s: %w", jr.path, err)
 	}
 	jr.last = j
 	return nil
