@@ -1,9 +1,11 @@
 package openapi
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,16 +67,47 @@ func cacheDir(opts LoadOptions) string {
 }
 
 func newDiskCache(opts LoadOptions, data []byte) *diskCache {
-	c := &diskCache{dir: cacheDir(opts)}
+	if cacheDir(opts) == "" {
+		return &diskCache{}
+	}
+	return newDiskCacheHash(opts, hashHex(data))
+}
+
+// newDiskCacheHash is the cache entry of a document whose sha256 is doc.
+func newDiskCacheHash(opts LoadOptions, doc string) *diskCache {
+	c := &diskCache{dir: cacheDir(opts), doc: doc}
 	if c.dir == "" {
 		return c
 	}
-	sum := sha256.Sum256(data)
-	c.doc = hex.EncodeToString(sum[:])
 	c.want = slices.Compact(slices.Sorted(slices.Values(opts.Operations)))
 	k := sha256.Sum256([]byte(loaderVersion + "\x00" + c.doc + "\x00" + strings.Join(c.want, "\x00")))
 	c.key = hex.EncodeToString(k[:])
 	return c
+}
+
+func hashHex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// hashFile hashes a file's content as the loader sees it (without a UTF-8
+// BOM), reading at most max+1 bytes.
+func hashFile(name string, max int64) (string, int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	br := bufio.NewReaderSize(f, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	n, err := io.Copy(h, io.LimitReader(br, max+1))
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 func (c *diskCache) path() string { return filepath.Join(c.dir, c.key+".json") }

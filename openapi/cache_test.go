@@ -211,3 +211,34 @@ func TestCacheDirChoice(t *testing.T) {
 		t.Errorf("off: got %q", dir)
 	}
 }
+
+// TestCacheRereadChangedFile: a document served from the cache (without
+// its bytes) that changes before another operation is looked up falls back
+// to a full load of the new content instead of mixing two versions.
+func TestCacheRereadChangedFile(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	src, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: cache}
+	if _, err := Load(context.Background(), path, opts); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(context.Background(), path, opts)
+	if err != nil || d.lazy.data != nil {
+		t.Fatalf("not served from the cache: %v", err)
+	}
+	changed := replaceOnce(string(src), "operationId: deletePet", "operationId: deletePet\n      summary: Changed")
+	if err := os.WriteFile(path, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	op, ok := d.OperationByID("deletePet")
+	if !ok || op.Summary != "Changed" {
+		t.Errorf("deletePet: %v %+v", ok, op)
+	}
+}

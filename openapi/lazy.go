@@ -1,9 +1,12 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +34,9 @@ type lazyDoc struct {
 	loc  string
 	base *url.URL
 	data []byte // the whole document, to build more operations on demand
+	// reread reads the document again when it was served from the cache
+	// without keeping its bytes (data nil); it fails if the content changed.
+	reread func() ([]byte, error)
 
 	srcOnce sync.Once
 	src     treeSource
@@ -314,9 +320,16 @@ func (l *lazyDoc) lookupPtr(ptr string) (int, bool) {
 
 func (l *lazyDoc) source() (treeSource, error) {
 	l.srcOnce.Do(func() {
-		if l.src == nil {
-			l.src, l.srcErr = newTreeSource(l.data)
+		if l.src != nil {
+			return
 		}
+		if l.data == nil && l.reread != nil {
+			l.data, l.srcErr = l.reread()
+			if l.srcErr != nil {
+				return
+			}
+		}
+		l.src, l.srcErr = newTreeSource(l.data)
 	})
 	return l.src, l.srcErr
 }
@@ -524,14 +537,24 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	if topLevelVersion(data) == "swagger" {
 		return nil, false
 	}
+	cache := newDiskCache(opts, data)
+	e, _ := cache.get()
+	return lazyFrom(data, u, opts, full, cache, e)
+}
+
+// lazyFrom builds a lazy document from the cache entry e when not nil, or
+// from data.
+func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document, error), cache *diskCache, e *cacheEntry) (doc *Document, ok bool) {
 	loc := displayLocation(u)
 	l := &lazyDoc{loc: loc, base: u, data: data, sub: map[string]any{}, fullLoad: full}
-	cache := newDiskCache(opts, data)
 	var tree map[string]any
-	if e, hit := cache.get(); hit {
+	if e != nil {
 		tree, l.outline = e.Sub, e.Ops
 	}
 	if tree == nil {
+		if data == nil {
+			return nil, false
+		}
 		src, err := newTreeSource(data)
 		if err != nil {
 			return nil, false
@@ -570,4 +593,53 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	}
 	d.Warnings = l.duplicateWarnings()
 	return d, true
+}
+
+// loadCachedFile serves a local file from the cache without keeping its
+// bytes: the content is hashed as it is read (a 2 MB description then
+// costs a hash, not a 2 MB buffer), and read again only if an operation
+// outside the cached set is looked up. False means: load normally.
+func loadCachedFile(ctx context.Context, u *url.URL, r *reader) (doc *Document, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc, ok = nil, false
+		}
+	}()
+	opts := r.opts
+	if cacheDir(opts) == "" {
+		return nil, false
+	}
+	name := filepath.FromSlash(u.Path)
+	sum, n, err := hashFile(name, opts.MaxBytes)
+	if err != nil || n == 0 || n > opts.MaxBytes {
+		return nil, false
+	}
+	cache := newDiskCacheHash(opts, sum)
+	e, hit := cache.get()
+	if !hit {
+		return nil, false
+	}
+	full := func() (*Document, error) {
+		rr := newReader(context.WithoutCancel(ctx), opts, u)
+		data, err := rr.read(u)
+		if err != nil {
+			return nil, err
+		}
+		return loadFull(context.WithoutCancel(ctx), bytes.TrimPrefix(data, []byte("\ufeff")), u, rr)
+	}
+	doc, ok = lazyFrom(nil, u, opts, full, cache, e)
+	if !ok {
+		return nil, false
+	}
+	doc.lazy.reread = func() ([]byte, error) {
+		data, err := newReader(context.WithoutCancel(ctx), opts, u).read(u)
+		if err != nil {
+			return nil, err
+		}
+		if hashHex(data) != sum {
+			return nil, errors.New("the document changed while in use")
+		}
+		return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+	}
+	return doc, true
 }

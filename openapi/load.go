@@ -111,6 +111,11 @@ func Load(ctx context.Context, location string, opts LoadOptions) (*Document, er
 		return nil, &LoadError{Location: location, Err: err}
 	}
 	r := newReader(ctx, opts, u)
+	if (opts.Lazy || len(opts.Operations) > 0) && u.Scheme == "" {
+		if doc, ok := loadCachedFile(ctx, u, r); ok {
+			return doc, nil
+		}
+	}
 	data, err := r.read(u)
 	if err != nil {
 		return nil, err
