@@ -66,9 +66,11 @@
 //
 // Formats: asserted for the formats JSON Schema defines (date-time, date,
 // time, duration, email, hostname, ipv4, ipv6, uri, uri-reference, iri,
-// uri-template, uuid, json-pointer, relative-json-pointer, regex) and for
-// OpenAPI's int32 and int64 (range). Other OpenAPI formats (float, double,
-// byte, binary, password) and unknown formats assert nothing.
+// iri-reference, uri-template, uuid, json-pointer, relative-json-pointer;
+// also period and semver) and for OpenAPI's int32 and int64 (range).
+// "regex" accepts every string (see Patterns). Other OpenAPI formats
+// (float, double, byte, binary, password) and unknown formats (Auth0's
+// "client-id", "absolute-https-uri-or-empty"...) assert nothing.
 //
 // A schema that cannot be compiled is reported as KindUnchecked (the body
 // was not checked); that is a problem of the description, not a violation

@@ -31,3 +31,30 @@ func FuzzCheckResponse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckRequest: no panic and one-line messages for any request body
+// and content type.
+func FuzzCheckRequest(f *testing.F) {
+	f.Add("application/json", "tenant=t", []byte(`{"name":"","password":"x"}`))
+	f.Add("application/x-www-form-urlencoded", "", []byte(`name=`))
+	f.Add("text/plain; charset=\"", "%zz", []byte("\x00"))
+	d := loadDoc(f, "users-3.1.yaml")
+	c := New(d, Options{})
+	op := operation(f, d, "createUser")
+	f.Fuzz(func(t *testing.T, ctype, query string, body []byte) {
+		req, err := http.NewRequest(http.MethodPost, "http://users.invalid/users", nil)
+		if err != nil {
+			t.Skip()
+		}
+		req.URL.RawQuery = query
+		req.Header.Set("Content-Type", ctype)
+		for _, p := range c.CheckRequest(op, req, body) {
+			s := p.String()
+			for _, r := range s {
+				if r == '\n' || r == '\r' {
+					t.Fatalf("multi-line problem %q", s)
+				}
+			}
+		}
+	})
+}
