@@ -93,8 +93,11 @@
 // style/explode; undeclared ones with the defaults for their `in`. The
 // Content-Type is the step's contentType, else the operation's media type
 // (JSON preferred when offered), else JSON for structured payloads and
-// text/plain for strings. Bodies: JSON (a string payload is sent as
-// written, so JSON string templates work), form-urlencoded (object: sorted
+// text/plain for strings. Bodies: JSON (a string payload is JSON text
+// whose "{$...}" parts are interpolated JSON-aware: escaped inside strings,
+// a string that is exactly one object- or array-valued expression replaced
+// by the value, JSON values outside strings; a string payload that is not
+// valid JSON fails the step before sending), form-urlencoded (object: sorted
 // keys, arrays repeated; or a string), multipart/form-data (one part per
 // member; objects as application/json parts), XML (a string, or an object
 // with a single root member; "@name" members are attributes), anything

@@ -207,15 +207,22 @@ func (r *run) buildBody(cs *cstep, ctx *stepCtx, rq *reqState) error {
 	rb := cs.body
 	var v any
 	hasPayload := rb.Payload != nil
+	ctype := cs.ctype
+	mt := mediaType(ctype)
 	if hasPayload {
 		var err error
-		v, hasPayload, err = evalValue(rb.Payload, ctx)
+		if t := rb.Payload.Template; rb.Payload.Kind == arazzo.ValueTemplate && t != nil && !t.IsWhole() && isJSON(mt) {
+			v, err = evalJSONTemplate(t, ctx)
+			if err != nil && errors.Is(err, expr.ErrNotFound) && absentInput(t, ctx) {
+				v, hasPayload, err = nil, false, nil
+			}
+		} else {
+			v, hasPayload, err = evalValue(rb.Payload, ctx)
+		}
 		if err != nil {
 			return err
 		}
 	}
-	ctype := cs.ctype
-	mt := mediaType(ctype)
 	if len(rb.Replacements) > 0 {
 		var err error
 		v, err = applyReplacements(v, mt, rb.Replacements, ctx)
@@ -238,6 +245,11 @@ func (r *run) buildBody(cs *cstep, ctx *stepCtx, rq *reqState) error {
 	raw, ct, err := encodeBody(v, ctype, mt)
 	if err != nil {
 		return err
+	}
+	if _, ok := v.(string); ok && isJSON(mt) {
+		if err := checkJSONBody(raw); err != nil {
+			return err
+		}
 	}
 	rq.raw = raw
 	rq.hasBody = true

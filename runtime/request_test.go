@@ -165,8 +165,13 @@ func unescapeBrackets(q string) string {
 	return strings.NewReplacer("%5B", "[", "%5D", "]", "%7C", "|", "%2C", ",").Replace(q)
 }
 
+// TestMissingPathParameterSendsNothing: a path variable without a value is
+// found when the document loads (arazzo Check with the operation's path
+// template), so Compile refuses the bundle and nothing is sent; the
+// executor's own guard (BuildError "no value for {petId}") stays as a
+// second line for plans built another way.
 func TestMissingPathParameterSendsNothing(t *testing.T) {
-	p := compileDoc(t, header+`
+	path := writeFiles(t, map[string]string{"main.arazzo.yaml": header + `
 workflows:
   - workflowId: w
     steps:
@@ -174,18 +179,16 @@ workflows:
         operationId: getPet
         onFailure:
           - {name: again, type: retry}
-`)
-	srv := okServer(t)
-	res := mustRun(t, p, "w", nil, srv.opts(nil))
-	if res.Success || len(srv.requests()) != 0 {
-		t.Fatalf("success=%v requests=%d", res.Success, len(srv.requests()))
+`})
+	b, err := Load(context.Background(), path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	var be *BuildError
-	if !errors.As(res.Err, &be) || !strings.Contains(res.Err.Error(), `no value for {petId}`) {
-		t.Errorf("err = %v", res.Err)
+	if !b.Diagnostics.HasErrors() || !strings.Contains(b.Diagnostics.Err().Error(), `needs a value for path parameter "petId"`) {
+		t.Fatalf("diagnostics: %v", b.Diagnostics)
 	}
-	if len(res.Steps) != 1 || res.Steps[0].Request != nil {
-		t.Errorf("steps = %d, a request recorded", len(res.Steps))
+	if _, err := Compile(b); err == nil {
+		t.Fatal("Compile accepted a bundle with errors")
 	}
 }
 
