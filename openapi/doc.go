@@ -59,5 +59,38 @@
 //     puts x-form-parameters (extra token-request form fields, its
 //     "audience") on the clientCredentials flow: OAuthFlow.FormParameters.
 //
+// # Lazy loading and the cache
+//
+// LoadOptions.Operations (or Lazy) makes a load lazy; the runtime uses it
+// with the operations a workflow calls. The document is outlined rather
+// than decoded: block-style YAML by its line indentation (each path item,
+// operation and component gets a byte range; only the ranges needed are
+// decoded with yaml.v3), JSON with encoding/json. The operation index of
+// the whole document comes from the outline; the operations asked for, and
+// the components they reach through local $refs (transitively, discriminator
+// mappings included), form a small sub-document from which the Operations
+// are built directly (genbuild.go mirrors build.go). kin-openapi decodes
+// that sub-document only when OpenAPI3 is first called, which also fills
+// the Schema fields. Choices:
+//
+//   - Anything unusual (Swagger 2.0, a $ref to another file or into paths, a
+//     path item $ref, YAML anchors shared between parts, flow-style
+//     structure, duplicate keys, a dangling $ref) falls back to the full
+//     load, so results never depend on the path taken.
+//   - Operations returns the operations built so far; OperationByID and
+//     OperationByPointer build any other one on first use.
+//   - Validation warnings are not computed in lazy mode (only duplicate
+//     operationIds are reported): they are about the whole document and
+//     cost most of a full load. Load without Operations to get them.
+//   - The cache stores, per document content (sha256), loader version and
+//     set of operations asked for, the outline and the sub-document as JSON
+//     under os.UserCacheDir()/arazzo/openapi ($ARAZZO_CACHE_DIR or
+//     LoadOptions.CacheDir override it; "off" or NoCache disable it; inside
+//     a test binary there is no default directory). Entries are written to a
+//     temporary file and renamed (atomic for concurrent processes); an
+//     unreadable, corrupt or foreign entry is ignored and rewritten; a
+//     failure to write is silent. A local file served from the cache is
+//     hashed while read and not kept in memory.
+//
 // Parameter serialization choices are listed in serialize.go.
 package openapi
