@@ -198,6 +198,11 @@ type siblingCase struct {
 func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode string) {
 	file, workflowID, need := sc.file, sc.workflowID, sc.need
 	sim := auth0sim.New()
+	if mode == "client-credentials" {
+		// The M2M application holds exactly the scopes the workflow needs:
+		// asking for one more would be refused (403 access_denied).
+		sim.Granted = need
+	}
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 
@@ -224,9 +229,6 @@ func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode stri
 		secret = sim.IssueToken(need...)
 		cred = "bearerAuth=" + secret
 	} else {
-		// The M2M application holds exactly the scopes the workflow needs:
-		// asking for one more would be refused (403 access_denied).
-		sim.Granted = need
 		secret = sim.ClientSecret
 		cred = "oAuth2ClientCredentials=" + sim.ClientID + ":" + secret
 	}
