@@ -52,6 +52,12 @@ var conformantVerdicts = map[string]verdict{
 			"jentic goes on (6 calls), which no reading of the action list allows",
 		success:  ptr(true),
 		apiCalls: ptr(1),
+		// The string payload {"customer": "{$inputs.customer}", ...} sent as
+		// JSON: a JSON string that is exactly one expression takes the
+		// value's JSON (regression test for F7: it used to be interpolated
+		// unescaped, invalid JSON).
+		jsonBodies: map[int]string{1: `{"customer":{"firstName":"John","lastName":"Doe","dateOfBirth":"1990-01-01T00:00:00Z","postalCode":"12345"},` +
+			`"products":[{"productCode":"PROD123","purchaseAmount":{"currency":"USD","amount":750}},{"productCode":"PROD456","purchaseAmount":{"currency":"USD","amount":500}}]}`},
 		// jentic finds step outputs by their bare name; we name the step.
 		outputs: map[string]any{
 			"checkLoanCanBeProvided.eligibilityCheckRequired": true,
