@@ -172,14 +172,18 @@ func checkPathParams(s *diagSink, w *Workflow, st *Step, os OperationSource, id,
 		return
 	}
 	vars := pathVariables(path)
-	given := map[string]bool{}
+	given, explained := map[string]bool{}, map[string]bool{}
 	for _, p := range w.Parameters {
 		if p != nil && p.In == InPath {
 			given[p.Name] = true
 		}
 	}
-	explained := map[string]bool{}
 	for _, p := range st.Parameters {
+		if p != nil && p.In == InNone {
+			// Its missing "in" is reported already; do not report the
+			// same mistake twice.
+			explained[p.Name] = true
+		}
 		if p == nil || p.In != InPath {
 			continue
 		}

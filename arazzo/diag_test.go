@@ -189,13 +189,15 @@ workflows:
           - {name: X-Id, in: header, value: 1}
           - {name: x-id, in: header, value: 2}
           - {name: x-id, in: query, value: 2}
+          - {name: x-id, in: header, value: 3}
         successCriteria: [{condition: $statusCode == 200}]
 `,
 			want: []string{
 				`5:12: error: duplicate source description name "api" (first at 4:12)`,
 				`10:18: error: duplicate stepId "a" in workflow "w" (first at 9:18)`,
 				`11:17: error: duplicate workflowId "w" (first at 7:17)`,
-				`17:13: error: duplicate parameter "x-id" in header (first at 16:13)`,
+				`17:13: warning: header parameter "x-id" names the same HTTP header as the one at 16:13 (header names are case-insensitive); only the last one is sent`,
+				`19:13: error: duplicate parameter "x-id" in header (first at 17:13)`,
 			},
 		},
 		{

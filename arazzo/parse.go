@@ -567,6 +567,7 @@ func (l *loader) parameters(t *tnode, w *Workflow, step int, needIn bool) []*Par
 		name string
 	}
 	seen := map[key]Pos{}
+	seenHeader := map[key]Pos{}
 	// Workflow parameters are evaluated for each step, before its call.
 	ph := phaseBefore
 	for _, pt := range objects(t, "parameters") {
@@ -586,21 +587,29 @@ func (l *loader) parameters(t *tnode, w *Workflow, step int, needIn bool) []*Par
 		if step >= 0 && !needIn && p.In != InNone && w.Steps[step].Target.Kind == TargetWorkflow && p.Reference == nil {
 			l.warnf(p.FieldPos("in"), "parameter %q: \"in\" is ignored when the step calls a workflow (parameters become its inputs)", p.Name)
 		}
-		k := key{p.In, p.Name}
-		if p.In == InHeader {
-			k.name = strings.ToLower(k.name)
-		}
 		if p.Name == "" {
 			continue
 		}
+		k := key{p.In, p.Name}
 		if first, dup := seen[k]; dup {
 			where := ""
 			if p.In != InNone {
 				where = fmt.Sprintf(" in %s", p.In)
 			}
 			l.errorf(p.Pos, "duplicate parameter %q%s (first at %s)", p.Name, where, posStr(first)).Hint = "a parameter is identified by its name and in"
-		} else {
-			seen[k] = p.Pos
+			continue
+		}
+		seen[k] = p.Pos
+		if p.In == InHeader {
+			// Parameter names are case-sensitive (Parameter Object), so
+			// these are distinct parameters and the document is valid; but
+			// HTTP header names are not, and only one value is sent: the
+			// last one written.
+			hk := key{p.In, "\x00" + strings.ToLower(p.Name)}
+			if first, dup := seenHeader[hk]; dup {
+				l.warnf(p.Pos, "header parameter %q names the same HTTP header as the one at %s (header names are case-insensitive); only the last one is sent", p.Name, posStr(first))
+			}
+			seenHeader[hk] = p.Pos
 		}
 	}
 	return out
