@@ -44,6 +44,11 @@ import (
 //   - Step outputs are recorded as computed: a caller that persists a
 //     Checkpoint masks secrets itself (the runtime does not know which
 //     values are credentials).
+//   - Only completions move the position: after a failure (and a failure
+//     action's goto) the position stays at the last completed step's
+//     successor, so a resume runs the failed step again.
+//   - A resumed Run emits no events for the restored steps; Result.Steps
+//     and MaxSteps count only the attempts it makes.
 //   - Resuming a Complete checkpoint sends nothing: Run returns a successful
 //     Result with the recorded outputs and no steps.
 
