@@ -110,6 +110,9 @@ func (d *Document) checkStep(s *diagSink, w *Workflow, st *Step, src Sources, op
 // operationHint suggests an operationId of the same source, or points to
 // the other source that has the id.
 func operationHint(id string, os OperationSource, src Sources, source string) string {
+	if h := shorthandHint(id, src); h != "" {
+		return h
+	}
 	if h := didYouMean(id, os.OperationIDs()); h != "" {
 		return h
 	}
@@ -126,7 +129,24 @@ func operationHint(id string, os OperationSource, src Sources, source string) st
 	return ""
 }
 
+// shorthandHint recognises "source.operationId" (a shorthand some tools
+// accept; Arazzo 1.0.1 qualifies with $sourceDescriptions.<name>.) and
+// gives the spelling the spec wants.
+func shorthandHint(id string, src Sources) string {
+	name, op, ok := strings.Cut(id, ".")
+	if !ok {
+		return ""
+	}
+	if os, found := src.OpenAPI[name]; found && os.HasOperationID(op) {
+		return "write $sourceDescriptions." + name + "." + op
+	}
+	return ""
+}
+
 func operationHintAll(id string, src Sources, names []string) string {
+	if h := shorthandHint(id, src); h != "" {
+		return h
+	}
 	for _, name := range names {
 		if os, ok := src.OpenAPI[name]; ok {
 			if c := suggest(id, os.OperationIDs()); c != "" {

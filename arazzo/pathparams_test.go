@@ -102,3 +102,19 @@ func TestCheckPathParams(t *testing.T) {
 		})
 	}
 }
+
+// TestShorthandOperationID: "source.operationId" (accepted by some tools)
+// gets the $sourceDescriptions spelling as a hint.
+func TestShorthandOperationID(t *testing.T) {
+	doc, ds := Parse([]byte(head+`      - stepId: a
+        operationId: api.getPet
+        successCriteria: [{condition: $statusCode == 200}]
+`), "c.yaml")
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	got := doc.Check(Sources{OpenAPI: map[string]OperationSource{"api": fakeSource{ids: []string{"getPet"}}}})
+	if len(got) != 1 || got[0].Hint != "write $sourceDescriptions.api.getPet" {
+		t.Fatalf("got %v", got)
+	}
+}
