@@ -119,7 +119,7 @@ func prepareJournal(e *env, file string, f *runFlags, inputs map[string]any) (*j
 			return nil, usageErrorf("--resume: %v", err)
 		}
 		if j.DocumentHash != hash {
-			return nil, usageErrorf("--resume %s: %s has changed since the journal was written (its content hash differs); resuming could skip or repeat the wrong steps. Run without --resume to start over, or restore the document", f.resume, file)
+			return nil, usageErrorf("--resume %s: %s has changed since the journal was written (its content hash differs); resuming could skip or repeat the wrong steps. Restore the document to resume, or start over without --resume (delete %s first to journal again)", f.resume, file, f.resume)
 		}
 		cp := j.Checkpoint
 		if f.workflow == "" {
@@ -138,7 +138,7 @@ func prepareJournal(e *env, file string, f *runFlags, inputs map[string]any) (*j
 				}
 			}
 			if len(blocking) > 0 {
-				return nil, usageErrorf("--resume %s: cannot resume: the journal does not hold %s, which looked secret (journals never store secrets) and which the rest of the run may need. Run without --resume to start over; keep credentials in --auth so that journals do not need them", f.resume, strings.Join(blocking, ", "))
+				return nil, usageErrorf("--resume %s: cannot resume: the journal does not hold %s, which looked secret (journals never store secrets) and which the rest of the run may need. Start over without --resume (delete %s first to journal again); keep credentials in --auth so that journals do not need them", f.resume, strings.Join(blocking, ", "), f.resume)
 			}
 		}
 		jr.resume, jr.resumed = j, f.resume
