@@ -80,6 +80,11 @@ applies to each workflow. exit: 0 when every workflow passed, 1 otherwise,
 writes a JSON array (one report per workflow), --junit one testsuite per
 workflow, --har one log with every exchange.
 
+--journal FILE records each completed step as it completes (never a secret);
+after a failure or Ctrl-C, --resume FILE with the same inputs sends only the
+remaining steps and prints what a clean run prints. It refuses (exit 2) when
+the document, the workflow or the inputs changed.
+
 Credentials: --auth SCHEME=VALUE (or SOURCE.SCHEME=VALUE, or SCHEME=@file), or
 the environment variable ARAZZO_AUTH_<SCHEME>. VALUE is a token (http bearer),
 user:password (http basic), the key (apiKey), or client_id:client_secret
