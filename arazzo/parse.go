@@ -1136,6 +1136,35 @@ func (l *loader) dependsOnCycles() {
 	}
 }
 
+// runsBefore reports whether workflow t has run by the time w's steps do:
+// t is w itself, in w's dependsOn closure (local references), or called by
+// a step of w or of a workflow in that closure.
+func (l *loader) runsBefore(t, w *Workflow) bool {
+	seen := map[*Workflow]bool{}
+	var visit func(x *Workflow) bool
+	visit = func(x *Workflow) bool {
+		if x == nil || seen[x] {
+			return false
+		}
+		seen[x] = true
+		if x == t {
+			return true
+		}
+		for _, st := range x.Steps {
+			if st != nil && st.Target.Kind == TargetWorkflow && st.Target.Source == "" && st.Target.WorkflowID == t.WorkflowID {
+				return true
+			}
+		}
+		for _, ref := range x.DependsOnRefs {
+			if ref.Source == "" && visit(l.doc.Workflow(ref.WorkflowID)) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(w)
+}
+
 // checkRefs checks every runtime expression that names something in this
 // document: steps, workflows, source descriptions, components, inputs.
 func (l *loader) checkRefs() {
@@ -1183,6 +1212,8 @@ func (l *loader) checkRefs() {
 			}
 			if e.Field == "outputs" && !hasOutput(t.Outputs, e.Name) {
 				l.errorf(u.pos, "%s: workflow %q has no output %q", e, e.Owner, e.Name).Hint = outputHint(t.Outputs, e.Name, "$workflows."+e.Owner+".outputs.")
+			} else if e.Field == "outputs" && w != nil && !l.runsBefore(t, w) {
+				l.warnf(u.pos, "%s: workflow %q does not run before workflow %q", e, e.Owner, w.WorkflowID).Hint = "a workflow's outputs exist only after it ran: add " + e.Owner + " to dependsOn of " + w.WorkflowID + ", or call it from a step and read $steps.<stepId>.outputs"
 			}
 		case expr.SourceSourceDescriptions:
 			if l.doc.SourceDescription(e.Owner) == nil {

@@ -1,0 +1,45 @@
+package arazzo
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestWorkflowOutputsBeforeRun: $workflows.X.outputs.Y read by a workflow
+// that X does not run before (not in its dependsOn closure, not called by
+// a step) is a warning: at run time the value is never there (found by the
+// conformance suite on Redocly's reusable-components scenario).
+func TestWorkflowOutputsBeforeRun(t *testing.T) {
+	doc := `arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions:
+  - {name: api, url: ./api.yaml, type: openapi}
+workflows:
+  - workflowId: a
+    steps:
+      - {stepId: s, operationId: x, successCriteria: [{condition: $statusCode == 200}]}
+    outputs: {v: $steps.s.outputs.v}
+  - workflowId: b
+    dependsOn: [a]
+    steps:
+      - {stepId: s, operationId: x, parameters: [{name: q, in: query, value: $workflows.a.outputs.v}], successCriteria: [{condition: $statusCode == 200}]}
+  - workflowId: c
+    dependsOn: [b]
+    steps:
+      - {stepId: s, operationId: x, parameters: [{name: q, in: query, value: $workflows.a.outputs.v}], successCriteria: [{condition: $statusCode == 200}]}
+  - workflowId: d
+    steps:
+      - {stepId: s, operationId: x, parameters: [{name: q, in: query, value: $workflows.a.outputs.v}], successCriteria: [{condition: $statusCode == 200}]}
+`
+	_, ds := Parse([]byte(doc), "w.yaml")
+	var got []string
+	for _, d := range ds {
+		if strings.Contains(d.Message, "does not run before") {
+			got = append(got, short(d))
+		}
+	}
+	want := []string{`20:78: warning: $workflows.a.outputs.v: workflow "a" does not run before workflow "d"`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s\nall: %v", strings.Join(got, "\n"), strings.Join(want, "\n"), ds)
+	}
+}
