@@ -3,10 +3,21 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,6 +277,11 @@ func (s *faultServer) raw(w http.ResponseWriter, resp string, reset bool) {
 //
 //	faults refused-url        sets $REFUSED_URL (and $REFUSED_ADDR, host:port) to
 //	                          an http URL on 127.0.0.1 where nothing listens
+//	faults mtls               starts the fault server over HTTPS requiring a
+//	                          client certificate; sets $MTLS_URL and writes
+//	                          $WORK/mtls-ca.pem, client.pem, client-key.pem
+//	                          (signed by that CA) and other-client.pem,
+//	                          other-client-key.pem (self-signed, refused)
 //	faults exit N PROG ARGS   runs PROG like exec, and fails unless it exits
 //	                          with code N (exec only tells zero from non-zero)
 func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
@@ -282,6 +298,8 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(l.Close())
 		ts.Setenv("REFUSED_URL", "http://"+addr)
 		ts.Setenv("REFUSED_ADDR", addr)
+	case "mtls":
+		startMTLS(ts)
 	case "exit":
 		if len(args) < 3 {
 			ts.Fatalf("usage: faults exit N PROG ARGS...")
@@ -302,4 +320,73 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("faults: unknown subcommand %q", args[0])
 	}
+}
+
+// startMTLS serves the fault server over mutual TLS, with a throwaway CA
+// for the server and the client certificates.
+func startMTLS(ts *testscript.TestScript) {
+	work := ts.Getenv("WORK")
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ts.Check(err)
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "faults test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	ts.Check(err)
+	ca, err := x509.ParseCertificate(caDER)
+	ts.Check(err)
+	// issue signs a certificate for name with the CA (or itself, when
+	// selfSigned), and returns it with its key.
+	issue := func(name string, usage x509.ExtKeyUsage, selfSigned bool) (tls.Certificate, []byte, []byte) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		ts.Check(err)
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
+			IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		}
+		parent, signer := ca, any(caKey)
+		if selfSigned {
+			parent, signer = tmpl, key
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+		ts.Check(err)
+		keyDER, err := x509.MarshalECPrivateKey(key)
+		ts.Check(err)
+		certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+		keyPEM := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
+		ts.Check(err)
+		return pair, certPEM, keyPEM
+	}
+	write := func(name string, data []byte) {
+		ts.Check(os.WriteFile(filepath.Join(work, name), data, 0o600))
+	}
+	serverCert, _, _ := issue("127.0.0.1", x509.ExtKeyUsageServerAuth, false)
+	_, clientPEM, clientKey := issue("faults-client", x509.ExtKeyUsageClientAuth, false)
+	_, otherPEM, otherKey := issue("stranger", x509.ExtKeyUsageClientAuth, true)
+	write("mtls-ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))
+	write("client.pem", clientPEM)
+	write("client-key.pem", clientKey)
+	write("other-client.pem", otherPEM)
+	write("other-client-key.pem", otherKey)
+
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	srv := httptest.NewUnstartedServer(newFaultServer())
+	srv.TLS = &tls.Config{
+		Certificates: []tls.Certificate{serverCert},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    pool,
+		MinVersion:   tls.VersionTLS12,
+	}
+	// The handshake failures the scripts provoke are expected: keep them
+	// out of the test log.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	ts.Defer(srv.Close)
+	ts.Setenv("MTLS_URL", srv.URL)
 }
