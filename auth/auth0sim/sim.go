@@ -9,8 +9,10 @@
 // 429 rate limiting on demand. It keeps a request log and counts token
 // requests.
 //
-// It imports the standard library only and never touches the network: wrap
-// it in httptest.NewServer. The expected audience is the server's own
+// It imports the standard library only (its tests also import openapi, to
+// check the route table against the description) and never touches the
+// network: wrap it in httptest.NewServer. The expected audience is the
+// server's own
 // origin plus "/api/v2/" (what Auth0 expects: https://TENANT/api/v2/),
 // unless Sim.Audience is set.
 //
@@ -28,8 +30,11 @@
 //     scopes its operation lists (403 insufficient_scope otherwise), as
 //     Auth0 does; Scopes lists them all.
 //   - An object named in the path that does not exist answers 404 when the
-//     description documents a 404 for the operation, else 400 (e.g. POST
-//     /organizations/{id}/members documents 204 and 400 only). Objects
+//     description documents a 404 for the operation, 400 when it documents
+//     a 400 but no 404 (e.g. POST /organizations/{id}/members documents 204
+//     and 400 only), and 404 when it documents neither (GET
+//     /users/{id}/roles). The route table's scopes and these statuses are
+//     tested against the description. Objects
 //     referenced from a body (user ids, role ids, connection ids, resource
 //     server identifiers and their scopes) must exist: 400, or 404 where
 //     documented for that reference (the audience of a client grant).
@@ -41,6 +46,8 @@
 //     characters are required, and the password is never stored or echoed.
 //     Emails are stored lower-cased; GET /users-by-email matches exactly
 //     (the description says the search is case-sensitive).
+//   - Request bodies must be JSON (400 otherwise; the description also
+//     allows forms, which the workflows do not send).
 //   - Other /api/v2 paths are served by a generic store (POST creates with
 //     an "id", GET lists or reads, PATCH merges, DELETE removes) requiring a
 //     valid token but no particular scope.

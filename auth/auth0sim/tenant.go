@@ -76,7 +76,9 @@ type route struct {
 	pattern string   // the path after /api/v2/, "*" for a path parameter
 	scopes  []string // any of them (the operation's oAuth2ClientCredentials scopes)
 	// missing is the status when an object named in the path does not
-	// exist: 404 when the description documents one, else 400.
+	// exist: 404 when the description documents one, else 400; 0 when the
+	// operation documents no error status for it (or names no object):
+	// 404, what Auth0 answers.
 	missing   int
 	arrayBody bool // the request body is a JSON array
 	h         func(s *Sim, c *call) (int, any)
@@ -96,23 +98,23 @@ type call struct {
 // routes are the operations the sibling workflows call, with the scopes
 // and statuses the Auth0 description documents.
 var routes = []*route{
-	{"POST", "resource-servers", []string{"create:resource_servers"}, 400, false, (*Sim).postResourceServer},
-	{"GET", "resource-servers", []string{"read:resource_servers"}, 400, false, list("resource-servers")},
+	{"POST", "resource-servers", []string{"create:resource_servers"}, 0, false, (*Sim).postResourceServer},
+	{"GET", "resource-servers", []string{"read:resource_servers"}, 0, false, list("resource-servers")},
 	{"GET", "resource-servers/*", []string{"read:resource_servers"}, 404, false, (*Sim).getResourceServer},
-	{"POST", "clients", []string{"create:clients"}, 400, false, (*Sim).postClient},
-	{"GET", "clients", []string{"read:clients", "read:client_keys", "read:client_credentials", "read:client_summary"}, 400, false, list("clients")},
+	{"POST", "clients", []string{"create:clients"}, 0, false, (*Sim).postClient},
+	{"GET", "clients", []string{"read:clients", "read:client_keys", "read:client_credentials", "read:client_summary"}, 0, false, list("clients")},
 	{"GET", "clients/*", []string{"read:clients", "read:client_keys", "read:client_credentials", "read:client_summary"}, 404, false, get("clients", "Client not found", "inexistent_client")},
-	{"POST", "client-grants", []string{"create:client_grants"}, 400, false, (*Sim).postClientGrant},
-	{"GET", "client-grants", []string{"read:client_grants"}, 400, false, list("client-grants")},
+	{"POST", "client-grants", []string{"create:client_grants"}, 0, false, (*Sim).postClientGrant},
+	{"GET", "client-grants", []string{"read:client_grants"}, 0, false, list("client-grants")},
 	{"GET", "client-grants/*", []string{"read:client_grants"}, 404, false, get("client-grants", "The grant does not exist.", "inexistent_client_grant")},
-	{"POST", "connections", []string{"create:connections"}, 400, false, (*Sim).postConnection},
-	{"GET", "connections", []string{"read:connections"}, 400, false, list("connections")},
+	{"POST", "connections", []string{"create:connections"}, 0, false, (*Sim).postConnection},
+	{"GET", "connections", []string{"read:connections"}, 0, false, list("connections")},
 	{"GET", "connections/*", []string{"read:connections"}, 404, false, get("connections", "The connection does not exist.", "inexistent_connection")},
 	{"PATCH", "connections/*/clients", []string{"update:connections"}, 404, true, (*Sim).patchConnectionClients},
 	{"GET", "connections/*/clients", []string{"read:connections"}, 404, false, (*Sim).getConnectionClients},
-	{"POST", "organizations", []string{"create:organizations", "create:organization_connections"}, 400, false, (*Sim).postOrganization},
-	{"GET", "organizations", []string{"read:organizations", "read:organizations_summary"}, 400, false, list("organizations")},
-	{"GET", "organizations/*", []string{"read:organizations", "read:organizations_summary"}, 404, false, get("organizations", "No organization found by that id or name", "inexistent_organization")},
+	{"POST", "organizations", []string{"create:organizations", "create:organization_connections"}, 0, false, (*Sim).postOrganization},
+	{"GET", "organizations", []string{"read:organizations", "read:organizations_summary"}, 0, false, list("organizations")},
+	{"GET", "organizations/*", []string{"read:organizations", "read:organizations_summary"}, 400, false, get("organizations", "No organization found by that id or name", "inexistent_organization")},
 	{"POST", "organizations/*/members", []string{"create:organization_members"}, 400, false, (*Sim).postOrgMembers},
 	{"GET", "organizations/*/members", []string{"read:organization_members"}, 400, false, (*Sim).getOrgMembers},
 	{"POST", "organizations/*/members/*/roles", []string{"create:organization_member_roles"}, 400, false, (*Sim).postMemberRoles},
@@ -123,22 +125,22 @@ var routes = []*route{
 	{"POST", "organizations/*/invitations", []string{"create:organization_invitations"}, 404, false, (*Sim).postInvitation},
 	{"GET", "organizations/*/invitations", []string{"read:organization_invitations"}, 404, false, (*Sim).getInvitations},
 	{"GET", "organizations/*/invitations/*", []string{"read:organization_invitations"}, 404, false, (*Sim).getInvitation},
-	{"POST", "roles", []string{"create:roles"}, 400, false, (*Sim).postRole},
-	{"GET", "roles", []string{"read:roles"}, 400, false, (*Sim).getRoles},
+	{"POST", "roles", []string{"create:roles"}, 0, false, (*Sim).postRole},
+	{"GET", "roles", []string{"read:roles"}, 0, false, (*Sim).getRoles},
 	{"GET", "roles/*", []string{"read:roles"}, 404, false, get("roles", "Role not found", "inexistent_role")},
 	{"POST", "roles/*/permissions", []string{"update:roles"}, 400, false, (*Sim).postRolePerms},
 	{"GET", "roles/*/permissions", []string{"read:roles"}, 404, false, (*Sim).getRolePerms},
 	{"POST", "roles/*/users", []string{"update:roles", "create:role_members"}, 404, false, (*Sim).postRoleUsers},
 	{"GET", "roles/*/users", []string{"read:users", "read:roles", "read:role_members"}, 404, false, (*Sim).getRoleUsers},
-	{"POST", "users", []string{"create:users"}, 400, false, (*Sim).postUser},
+	{"POST", "users", []string{"create:users"}, 0, false, (*Sim).postUser},
 	{"GET", "users/*", []string{"read:users", "read:current_user", "read:user_idp_tokens"}, 404, false, get("users", "The user does not exist.", "inexistent_user")},
 	{"POST", "users/*/roles", []string{"update:users", "create:role_members"}, 400, false, (*Sim).postUserRoles},
-	{"GET", "users/*/roles", []string{"read:users", "read:roles", "read:role_members"}, 400, false, (*Sim).getUserRoles},
+	{"GET", "users/*/roles", []string{"read:users", "read:roles", "read:role_members"}, 0, false, (*Sim).getUserRoles},
 	{"POST", "users/*/permissions", []string{"update:users"}, 400, false, (*Sim).postUserPerms},
 	{"GET", "users/*/permissions", []string{"read:users"}, 404, false, (*Sim).getUserPerms},
-	{"GET", "users-by-email", []string{"read:users"}, 400, false, (*Sim).getUsersByEmail},
-	{"GET", "grants", []string{"read:grants"}, 400, false, (*Sim).getGrants},
-	{"DELETE", "grants/*", []string{"delete:grants"}, 400, false, (*Sim).deleteGrant},
+	{"GET", "users-by-email", []string{"read:users"}, 0, false, (*Sim).getUsersByEmail},
+	{"GET", "grants", []string{"read:grants"}, 0, false, (*Sim).getGrants},
+	{"DELETE", "grants/*", []string{"delete:grants"}, 0, false, (*Sim).deleteGrant},
 }
 
 // match finds the route for method and the path segments after /api/v2/,
@@ -182,7 +184,15 @@ func conflict(msg, code string) *apiErr { return &apiErr{http.StatusConflict, ms
 
 // notFound answers for an object named in the path that does not exist.
 func (c *call) notFound(msg, code string) (int, any) {
-	return 0, &apiErr{c.rt.missing, msg, code}
+	return 0, c.missingErr(msg, code)
+}
+
+func (c *call) missingErr(msg, code string) *apiErr {
+	status := c.rt.missing
+	if status == 0 {
+		status = http.StatusNotFound
+	}
+	return &apiErr{status, msg, code}
 }
 
 // Body fields.
@@ -658,7 +668,7 @@ func (s *Sim) org(c *call) (map[string]any, *apiErr) {
 	if o := s.t.find("organizations", c.p[0]); o != nil {
 		return o, nil
 	}
-	return nil, &apiErr{c.rt.missing, "No organization found by that id.", "inexistent_organization"}
+	return nil, c.missingErr("No organization found by that id.", "inexistent_organization")
 }
 
 func (s *Sim) postOrgMembers(c *call) (int, any) {
@@ -945,7 +955,7 @@ func (s *Sim) role(c *call) (string, *apiErr) {
 	if r := s.t.find("roles", c.p[0]); r != nil {
 		return c.p[0], nil
 	}
-	return "", &apiErr{c.rt.missing, "The role does not exist.", "inexistent_role"}
+	return "", c.missingErr("The role does not exist.", "inexistent_role")
 }
 
 func (s *Sim) postRolePerms(c *call) (int, any) {
@@ -1103,7 +1113,7 @@ func (s *Sim) user(c *call) (string, *apiErr) {
 	if u := s.t.find("users", c.p[0]); u != nil {
 		return c.p[0], nil
 	}
-	return "", &apiErr{c.rt.missing, "The user does not exist.", "inexistent_user"}
+	return "", c.missingErr("The user does not exist.", "inexistent_user")
 }
 
 func (s *Sim) postUserRoles(c *call) (int, any) {

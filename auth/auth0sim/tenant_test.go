@@ -277,6 +277,7 @@ func TestOrganizations(t *testing.T) {
 	base := "/api/v2/organizations/" + org
 	f.run(t, []step{
 		{"get", "GET", base, "", 200, nil},
+		{"get unknown (no 404 documented)", "GET", "/api/v2/organizations/org_nope", "", 400, nil},
 		{"members (204 as documented)", "POST", base + "/members", `{"members":["` + f.alice + `"]}`, 204, nil},
 		{"unknown member", "POST", base + "/members", `{"members":["auth0|nobody"]}`, 400, nil},
 		{"members of unknown org (no 404 documented)", "POST", "/api/v2/organizations/org_nope/members", `{"members":["` + f.alice + `"]}`, 400, nil},
