@@ -213,7 +213,16 @@ func leafMessage(k jsonschema.ErrorKind, quote bool) string {
 		return "the value matches none of the oneOf alternatives"
 	case *kind.FalseSchema:
 		return "no value is allowed here"
-	case *kind.Type, *kind.Required, *kind.AdditionalProperties, *kind.Const, *kind.Dependency, *kind.DependentRequired,
+	case *kind.AdditionalProperties:
+		// Member names are shown, unless one looks like data rather than
+		// a name (long, or secret-like: maps keyed by tokens exist).
+		for _, name := range k.Properties {
+			if len(name) > 32 || secretLike(name) || strings.ContainsFunc(name, unicode.IsControl) {
+				return fmt.Sprintf("%d properties not allowed (names not shown)", len(k.Properties))
+			}
+		}
+		return k.LocalizedString(printer)
+	case *kind.Type, *kind.Required, *kind.Const, *kind.Dependency, *kind.DependentRequired,
 		*kind.MinItems, *kind.MaxItems, *kind.MinProperties, *kind.MaxProperties, *kind.UniqueItems, *kind.Not:
 		// These name types, property names or the schema's own values,
 		// never the body's values.
