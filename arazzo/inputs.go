@@ -50,6 +50,9 @@ func (l *loader) compileSchemas() {
 		l.errorf(l.root.pos, "cannot compile the input schemas: %v", err)
 		return
 	}
+	for _, w := range l.doc.Workflows {
+		l.checkInputsType(w)
+	}
 	for _, j := range jobs {
 		if _, isObj := j.s.Raw.(map[string]any); !isObj {
 			if _, isBool := j.s.Raw.(bool); !isBool {
@@ -192,4 +195,32 @@ func (s *Schema) collect(ve *jsonschema.ValidationError, ie *InputError) {
 	default:
 		ie.Violations = append(ie.Violations, loc+": "+ve.ErrorKind.LocalizedString(printer))
 	}
+}
+
+// checkInputsType warns when a workflow's inputs schema (after a $ref to
+// components.inputs) declares a type other than object: inputs are always
+// an object ($inputs.<name>), so no run could pass validation. The spec
+// does not forbid such a schema, hence a warning.
+func (l *loader) checkInputsType(w *Workflow) {
+	if w == nil || w.Inputs == nil {
+		return
+	}
+	m, _ := w.Inputs.Raw.(map[string]any)
+	for i := 0; i < 8 && m != nil; i++ {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			break
+		}
+		name, found := strings.CutPrefix(ref, "#/components/inputs/")
+		s := l.doc.Components.Inputs[name]
+		if !found || s == nil {
+			return
+		}
+		m, _ = s.Raw.(map[string]any)
+	}
+	typ, ok := m["type"].(string)
+	if !ok || typ == "object" {
+		return
+	}
+	l.warnf(w.Inputs.Pos, "workflow %q: the inputs schema has type %q, but inputs are always an object ($inputs.<name>): no run can satisfy it", w.WorkflowID, typ).Hint = "describe the inputs as an object: type: object, properties: {<name>: {type: " + typ + "}}"
 }

@@ -43,3 +43,36 @@ workflows:
 		t.Errorf("got:\n%s\nwant:\n%s\nall: %v", strings.Join(got, "\n"), strings.Join(want, "\n"), ds)
 	}
 }
+
+// TestInputsNotAnObject: an inputs schema (through $ref) of another type
+// than object gets a warning (Redocly's reusable-components scenario).
+func TestInputsNotAnObject(t *testing.T) {
+	doc := `arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions:
+  - {name: api, url: ./api.yaml, type: openapi}
+workflows:
+  - workflowId: a
+    inputs: {$ref: '#/components/inputs/s'}
+    steps:
+      - {stepId: s, operationId: x, successCriteria: [{condition: $statusCode == 200}]}
+  - workflowId: b
+    inputs: {type: object, properties: {x: {type: string}}}
+    steps:
+      - {stepId: s, operationId: x, successCriteria: [{condition: $statusCode == 200}]}
+components:
+  inputs:
+    s: {type: string}
+`
+	_, ds := Parse([]byte(doc), "w.yaml")
+	var got []string
+	for _, d := range ds {
+		if strings.Contains(d.Message, "inputs schema has type") {
+			got = append(got, short(d))
+		}
+	}
+	want := `7:13: warning: workflow "a": the inputs schema has type "string", but inputs are always an object ($inputs.<name>): no run can satisfy it`
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got %q\nall: %v", got, ds)
+	}
+}
