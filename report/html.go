@@ -26,6 +26,14 @@ import (
 // the rest.
 const htmlBodyCap = 16 << 10
 
+// htmlBodyBudget is the most body text one page shows: past it, each
+// further body is cut at htmlBodyMin, so a run of hundreds of attempts
+// still gives a page a CI system accepts as an attachment.
+const (
+	htmlBodyBudget = 384 << 10
+	htmlBodyMin    = 1 << 10
+)
+
 //go:embed html_template.html
 var htmlTemplateText string
 
@@ -154,7 +162,7 @@ type (
 	}
 	htmlBody struct {
 		Info    string
-		Content string
+		Content template.HTML // escaped by preText
 		Note    string
 	}
 )
@@ -188,10 +196,11 @@ func buildHTML(res *runtime.Result, meta Meta, m *masker, opts HTMLOptions) *htm
 		}
 	}
 	failedAttempts := 0
+	budget := htmlBodyBudget
 	distinct := map[string]bool{}
 	for i := range rep.Steps {
 		js := &rep.Steps[i]
-		a := htmlAttemptOf(js, i, rep.WorkflowID)
+		a := htmlAttemptOf(js, i, rep.WorkflowID, &budget)
 		if i < len(runs) && !start.IsZero() && !runs[i].Started.IsZero() {
 			a.Offset = "+" + fmtMs(ms(runs[i].Started.Sub(start)))
 		}
@@ -222,7 +231,7 @@ func buildHTML(res *runtime.Result, meta Meta, m *masker, opts HTMLOptions) *htm
 	return p
 }
 
-func htmlAttemptOf(js *jsonStep, i int, root string) *htmlAttempt {
+func htmlAttemptOf(js *jsonStep, i int, root string, budget *int) *htmlAttempt {
 	a := &htmlAttempt{
 		Anchor:   "attempt-" + strconv.Itoa(i+1),
 		StepID:   js.StepID,
@@ -269,7 +278,7 @@ func htmlAttemptOf(js *jsonStep, i int, root string) *htmlAttempt {
 		a.Operation = "calls " + js.CalledWorkflow
 	}
 	if r := js.Request; r != nil {
-		a.Request = &htmlExchange{Line: r.Method + " " + r.URL, Headers: r.Headers, Body: htmlBodyOf(r.Body)}
+		a.Request = &htmlExchange{Line: r.Method + " " + r.URL, Headers: r.Headers, Body: htmlBodyOf(r.Body, budget)}
 	}
 	if r := js.Response; r != nil {
 		a.StatusCode = r.Status
@@ -278,7 +287,7 @@ func htmlAttemptOf(js *jsonStep, i int, root string) *htmlAttempt {
 			a.Status += " " + r.StatusText
 		}
 		a.StatusKind = strconv.Itoa(r.Status / 100)
-		a.Response = &htmlExchange{Line: a.Status, Headers: r.Headers, Body: htmlBodyOf(r.Body)}
+		a.Response = &htmlExchange{Line: a.Status, Headers: r.Headers, Body: htmlBodyOf(r.Body, budget)}
 	}
 	if act := js.Action; act != nil {
 		ha := &htmlAction{Kind: act.Kind, Summary: act.Summary, Criteria: htmlCriteria(act.Criteria)}
@@ -325,8 +334,9 @@ func posString(p *jsonPos) string {
 }
 
 // htmlBodyOf renders a masked body for reading: JSON indented, text as
-// is, base64 as base64; cut at htmlBodyCap.
-func htmlBodyOf(b *jsonBody) *htmlBody {
+// is, base64 as base64; cut at htmlBodyCap, or at what is left of the
+// page's budget (at least htmlBodyMin).
+func htmlBodyOf(b *jsonBody, budget *int) *htmlBody {
 	if b == nil {
 		return nil
 	}
@@ -336,34 +346,64 @@ func htmlBodyOf(b *jsonBody) *htmlBody {
 		info = append(info, b.MimeType)
 	}
 	info = append(info, plural(b.Size, "byte"))
+	var content string
 	switch b.Encoding {
 	case encJSON:
 		var ind bytes.Buffer
 		if json.Indent(&ind, b.Content, "", "  ") == nil {
-			hb.Content = ind.String()
+			content = ind.String()
 		} else {
-			hb.Content = string(b.Content)
+			content = string(b.Content)
 		}
 	default:
 		var s string
 		if json.Unmarshal(b.Content, &s) != nil {
 			s = string(b.Content)
 		}
-		hb.Content = s
+		content = s
 		if b.Encoding == encBase64 {
 			info = append(info, "binary, shown as base64")
 		}
 	}
 	hb.Info = strings.Join(info, " · ")
-	var cut bool
-	hb.Content, cut = capTextN(hb.Content, htmlBodyCap)
+	limit := max(min(htmlBodyCap, *budget), htmlBodyMin)
+	text, cut := capTextN(content, limit)
+	*budget -= len(text)
 	switch {
+	case cut && limit < htmlBodyCap:
+		hb.Note = fmt.Sprintf("… cut at %d KiB here: the page already shows %d KiB of bodies; the JSON report (--report) holds up to %d KiB of each", limit>>10, htmlBodyBudget>>10, MaxBody>>10)
 	case cut:
 		hb.Note = fmt.Sprintf("… cut at %d KiB here; the JSON report (--report) holds up to %d KiB", htmlBodyCap>>10, MaxBody>>10)
 	case b.Truncated:
 		hb.Note = fmt.Sprintf("… cut at %d KiB", MaxBody>>10)
 	}
+	hb.Content = preText(text)
 	return hb
+}
+
+// preText escapes s for the content of a <pre>: only '&' and '<' can
+// start markup there ('>' is escaped too, for readers of the source).
+// html/template would also escape quotes, as &#34;, which is harmless
+// but makes JSON bodies a third larger. NUL becomes U+FFFD, as
+// html/template does.
+func preText(s string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case 0:
+			b.WriteString("\uFFFD")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return template.HTML(b.String())
 }
 
 // timeline places one bar per attempt on a common scale: left is the

@@ -498,3 +498,30 @@ func TestHTMLContract(t *testing.T) {
 		t.Error("markup in a contract message is not escaped")
 	}
 }
+
+// TestHTMLBodyBudget: past htmlBodyBudget of bodies, each further body is
+// cut at htmlBodyMin, so a long run gives a page of bounded size.
+func TestHTMLBodyBudget(t *testing.T) {
+	body := []byte(`{"items":"` + strings.Repeat("x", 30<<10) + `"}`)
+	res := &runtime.Result{WorkflowID: "w", Success: true}
+	const n = 60
+	for i := 0; i < n; i++ {
+		res.Steps = append(res.Steps, &runtime.StepRun{Workflow: "w", StepID: "s", Attempt: i + 1, Success: true,
+			Response: &runtime.ResponseRecord{StatusCode: 200, Header: hdr("Content-Type", "application/json"), Body: body}})
+	}
+	page := writeHTML(t, res, Meta{}, nil, HTMLOptions{})
+	if max := htmlBodyBudget + n*htmlBodyMin + 200<<10; len(page) > max {
+		t.Errorf("page of %d bytes, want at most %d", len(page), max)
+	}
+	if c := strings.Count(page, "the page already shows 384 KiB of bodies"); c == 0 || c >= n {
+		t.Errorf("%d bodies cut by the budget", c)
+	}
+}
+
+// TestPreText: only what can start markup in a <pre> is escaped.
+func TestPreText(t *testing.T) {
+	got := string(preText(`<a href="x">&amp;</a>` + "\x00'"))
+	if want := `&lt;a href="x"&gt;&amp;amp;&lt;/a&gt;` + "\uFFFD'"; got != want {
+		t.Errorf("preText = %q, want %q", got, want)
+	}
+}
