@@ -103,7 +103,18 @@ var knownFailures = map[string]string{
 	// Expected (usearazzo): a workflow-level path parameter that is not a
 	// variable of the step's operation is not applied to (nor evaluated
 	// for) that step; getPet then gets /pet/7.
-	"usearazzo/parameterResolvedPerStep":              `runtime evaluates a workflow-level path parameter for a step whose operation has no such path variable, and fails that step: step "findPets": parameter "petId" (path): $steps.findPets.outputs.petId: value not found`,
+	"usearazzo/parameterResolvedPerStep": `runtime evaluates a workflow-level path parameter for a step whose operation has no such path variable, and fails that step: step "findPets": parameter "petId" (path): $steps.findPets.outputs.petId: value not found`,
+	// usearazzo workflow-control-flow.arazzo.yaml, retryWithReference: a
+	// retry action {retryLimit: 2, stepId: doomed} on step doomed, every
+	// response 500. Failure Action, retry: "If a stepId or workflowId are
+	// specified, then the reference is executed and the context is
+	// returned, after which the current step is retried" — no condition on
+	// the reference's outcome; usearazzo: 3 attempts + 2 reference runs = 5
+	// calls, then the break default. runtime (doc: "If that preparation
+	// fails, the workflow fails") stops after the first reference: 2 calls.
+	// A spec deviation rather than a crash; delete the entry if the lead
+	// keeps the documented rule (and make the case a documented divergence).
+	"usearazzo/retryWithReference":                    "runtime fails the workflow when a retry's stepId reference fails, instead of retrying the step after it (spec: the reference is executed \"after which the current step is retried\"): 2 calls instead of 5",
 	"respect/case-insensitive-headers/get-menu-items": `arazzo rejects header parameters differing only in case: "28:13: error: duplicate parameter \"ContenT-Type\" in header (first at 25:13)"`,
 }
 

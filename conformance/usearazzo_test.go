@@ -271,6 +271,35 @@ func TestUsearazzoControlFlow(t *testing.T) {
 			callContains: map[int][]string{0: {"status=available"}, 1: {"status=sold"}},
 			callLacks:    map[int][]string{1: {"status=available"}},
 		},
+		// Retry references: a retry with a stepId/workflowId runs it first.
+		{
+			workflow: "retryWithReference", seq: []canned{errResp},
+			success: false, calls: 5,
+		},
+		{
+			// login -> token A; call 500 fires the retry, whose reference
+			// re-runs login -> token B; call's retry then succeeds, and the
+			// outputs read B ("the context is returned").
+			workflow: "retryWithRepairStep",
+			seq:      []canned{{200, `{"token":"A"}`}, errResp, {200, `{"token":"B"}`}, okResp},
+			success:  true, calls: 4,
+			outputs: map[string]any{"token": "B", "status": 200},
+		},
+		{
+			workflow: "retryWithRepairStep", seq: []canned{{200, `{"token":"A"}`}, errResp}, maxSteps: 2,
+			success: false, calls: 2, errContains: "more than 2 step executions",
+		},
+		{
+			workflow: "retryWithWorkflowReference", seq: []canned{errResp, okResp},
+			success: true, calls: 3,
+			outputs: map[string]any{"repaired": 200},
+		},
+		{
+			workflow: "repairFeedsSubWorkflowStep",
+			seq:      []canned{{200, `{"token":"A"}`}, okResp, {200, `{"token":"B"}`}, okResp},
+			success:  true, calls: 4,
+			outputs: map[string]any{"echoed": "B"},
+		},
 		{
 			workflow: "parameterResolvedPerStep", seq: []canned{okResp},
 			success: true, calls: 2,
