@@ -59,6 +59,31 @@ type HTMLOptions struct {
 // request, response, criteria, action and outputs, masked exactly as in
 // the JSON report. The graph is drawn from Meta.Steps and the run; see
 // WriteHTMLWith to draw it from the document.
+//
+// Choices:
+//
+//   - The page is built from the JSON report's masked data (the same
+//     masker, the same fields), so it shows what --report shows; strings
+//     taken from the document for the graph (labels, criteria) go through
+//     the same masker. Everything is escaped by html/template (or, for the
+//     text of <pre> blocks, by preText), and a Content-Security-Policy
+//     forbids every script and every load, so markup in a response body is
+//     shown as text and could not run even if escaping failed.
+//   - Bodies are shown JSON-indented, cut at 16 KiB each (the JSON report
+//     keeps 64 KiB), and once the page holds 384 KiB of bodies, at 1 KiB
+//     each: a long run must still give a file a CI system takes as an
+//     attachment. Each cut says so.
+//   - The graph is graph.Build's chart drawn as inline SVG (see
+//     htmlgraph.go for the layout): steps in document order, edges in
+//     lanes beside the column, each box listing its actions as text. The
+//     default "break" of every step is drawn but not listed unless taken.
+//     A step's colour is its last attempt's verdict (amber: passed after
+//     failed attempts); a failure handled by a goto is red, because that
+//     attempt failed.
+//   - Failed attempts show their response unfolded; everything else is
+//     folded in <details>, which needs no script.
+//   - Times are shown as offsets from the run's start (Meta.Started, or the
+//     first attempt's start when earlier) and durations in µs, ms or s.
 func WriteHTML(w io.Writer, res *runtime.Result, meta Meta, redact Redactor) error {
 	return WriteHTMLWith(w, res, meta, redact, HTMLOptions{})
 }
