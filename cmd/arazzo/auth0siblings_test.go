@@ -54,7 +54,9 @@ type siblingFixture struct {
 // TestAuth0Siblings runs every workflow of the seed's Auth0 siblings in the
 // corpus against the Auth0 simulator, once with OAuth2 client credentials
 // and once with a bearer token, with hand-written inputs that reference a
-// pre-seeded tenant (testdata/auth0-siblings-inputs.json). Each run must
+// pre-seeded tenant (testdata/auth0-siblings-inputs.json), and, for the
+// workflows with optional inputs, a third time (bearer) with the required
+// inputs only. Each run must
 // succeed (exit 0) with every declared output non-empty; in client
 // credentials mode the application is granted exactly the scopes the
 // workflow needs (auth.Scopes, as `arazzo scopes` reports) and the run must
@@ -110,6 +112,11 @@ func TestAuth0Siblings(t *testing.T) {
 			for _, o := range w.Outputs {
 				sc.outputs = append(sc.outputs, o.Name)
 			}
+			modes := []string{"client-credentials", "bearer"}
+			if req := requiredInputs(w); len(req) < len(inputs) {
+				sc.required = req
+				modes = append(modes, "required-inputs-only")
+			}
 			// Issue 5's own figure for the seed.
 			if w.WorkflowID == "provision-m2m-app" && strings.Join(sc.need, " ") != "create:client_grants create:clients create:resource_servers" {
 				t.Errorf("provision-m2m-app needs %v, want create:resource_servers create:clients create:client_grants", sc.need)
@@ -121,7 +128,7 @@ func TestAuth0Siblings(t *testing.T) {
 				}
 				// The modes run one after the other: each run reloads the
 				// 2.3 MB description, parallelism is across workflows.
-				for _, mode := range []string{"client-credentials", "bearer"} {
+				for _, mode := range modes {
 					t.Run(mode, func(t *testing.T) {
 						runAuth0Sibling(t, &fx, sc, mode)
 					})
@@ -197,6 +204,23 @@ type siblingCase struct {
 	need             []string       // the oAuth2ClientCredentials scopes, sorted
 	outputs          []string       // the workflow's declared outputs
 	refused          bool           // invalid document: exit 2, nothing sent
+	required         []string       // the required inputs, when some are optional
+}
+
+// requiredInputs lists the inputs schema's required properties.
+func requiredInputs(w *arazzo.Workflow) []string {
+	var out []string
+	if w.Inputs == nil {
+		return nil
+	}
+	m, _ := w.Inputs.Raw.(map[string]any)
+	list, _ := m["required"].([]any)
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode string) {
@@ -222,14 +246,24 @@ func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode stri
 		}
 		refs[sd.Ref] = id
 	}
-	in, _ := json.Marshal(substitute(t, sc.inputs, refs))
+	inputs := sc.inputs
+	if mode == "required-inputs-only" {
+		// A user leaving the optional inputs out: the runner must leave
+		// the payload fields they feed out too (not send null, which
+		// Auth0 refuses), and the run still succeeds.
+		inputs = map[string]any{}
+		for _, k := range sc.required {
+			inputs[k] = sc.inputs[k]
+		}
+	}
+	in, _ := json.Marshal(substitute(t, inputs, refs))
 	inFile := filepath.Join(t.TempDir(), "inputs.json")
 	if err := os.WriteFile(inFile, in, 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	var secret, cred string
-	if mode == "bearer" {
+	if mode != "client-credentials" {
 		secret = sim.IssueToken(need...)
 		cred = "bearerAuth=" + secret
 	} else {
@@ -294,7 +328,7 @@ func runAuth0Sibling(t *testing.T, fx *siblingFixture, sc siblingCase, mode stri
 	}
 	trs := sim.TokenRequests()
 	switch {
-	case mode == "bearer" && len(trs) != 0:
+	case mode != "client-credentials" && len(trs) != 0:
 		t.Errorf("%d token requests with a bearer token, want 0", len(trs))
 	case mode == "client-credentials" && len(trs) != 1:
 		t.Errorf("%d token requests, want exactly 1", len(trs))
