@@ -56,9 +56,8 @@ type siblingFixture struct {
 // and once with a bearer token, with hand-written inputs that reference a
 // pre-seeded tenant (testdata/auth0-siblings-inputs.json), and, for the
 // workflows with optional inputs, a third time (bearer) with the required
-// inputs only. Each run must
-// succeed (exit 0) with every declared output non-empty; in client
-// credentials mode the application is granted exactly the scopes the
+// inputs only. Each run must succeed (exit 0), send each step once, with
+// every declared output non-empty; in client credentials mode the application is granted exactly the scopes the
 // workflow needs (auth.Scopes, as `arazzo scopes` reports) and the run must
 // make exactly one token request asking for exactly those; in bearer mode
 // none. Requests are checked against the Auth0 description before they are
