@@ -55,7 +55,15 @@ func (s *sequenceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // arazzo's own tests cover), written next to a copy of its OpenAPI.
 func usearazzoControlFlow(t *testing.T, dir string) string {
 	t.Helper()
-	src := filepath.Join(dir, "workflow-control-flow.arazzo.yaml")
+	return usearazzoValidOnly(t, dir, "workflow-control-flow.arazzo.yaml")
+}
+
+// usearazzoValidOnly writes dir/name without its invalid workflows (see
+// usearazzoControlFlow) next to a copy of petstore.openapi.json, and
+// returns the new path.
+func usearazzoValidOnly(t *testing.T, dir, name string) string {
+	t.Helper()
+	src := filepath.Join(dir, name)
 	data, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +76,8 @@ func usearazzoControlFlow(t *testing.T, dir string) string {
 	if err := os.WriteFile(filepath.Join(tmp, "petstore.openapi.json"), api, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	doc := filepath.Join(tmp, "workflow-control-flow.arazzo.yaml")
-	for range 5 {
+	doc := filepath.Join(tmp, name)
+	for range 8 {
 		if err := os.WriteFile(doc, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
