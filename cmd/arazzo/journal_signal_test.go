@@ -147,7 +147,7 @@ func signalAndResume(t *testing.T, bin string, sig syscall.Signal, c signalCase)
 		t.Errorf("stdout:\n%s\nwant:\n%s", stdout.String(), c.stdout)
 	}
 	hint := "journal j.json records " + stepList(&runtime.Checkpoint{Steps: completed(c.done)}) + " done"
-	for _, s := range []string{"PASS create", "context canceled", hint} {
+	for _, s := range []string{"PASS create", "interrupted by a signal", hint} {
 		if !strings.Contains(stderr.String(), s) {
 			t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
 		}

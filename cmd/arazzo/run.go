@@ -282,6 +282,10 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		if f.timeout > 0 && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
 			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
 		}
+		if errors.Is(res.Err, context.Canceled) && e.ctx.Err() != nil {
+			// SIGINT/SIGTERM (signal.go): say so rather than "context canceled".
+			reason = "interrupted by a signal; the request in flight was cancelled (" + reason + ")"
+		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", w.WorkflowID, reason)
 		jr.hint(e.stderr, file)
 		return exitWith(exitFailed)
