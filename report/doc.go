@@ -1,11 +1,14 @@
-// Package report writes the record of a workflow run in three formats, for
-// people and for machines: a JSON run report (WriteJSON), HAR 1.2
-// (WriteHAR) and JUnit XML (WriteJUnit). It works from the runtime.Result
-// the executor returns; it runs nothing.
+// Package report writes the record of a workflow run for people and for
+// machines: a JSON run report (WriteJSON, WriteJSONAll for several
+// workflows), HAR 1.2 (WriteHAR), JUnit XML (WriteJUnit) and a single
+// self-contained HTML page (WriteHTML, WriteHTMLWith: the workflow graph
+// with the path taken, a timeline, every attempt masked). It works from the
+// runtime.Result the executor returns; it runs nothing.
 //
 // It owns the report shapes and the masking applied to them. It imports
-// runtime and arazzo and the standard library only; it must not import cmd,
-// nor auth (the caller passes the auth package's redactor as a Redactor).
+// runtime, arazzo, graph (for the HTML page's flowchart) and the standard
+// library only; it must not import cmd, nor auth (the caller passes the
+// auth package's redactor as a Redactor).
 //
 // # The JSON report
 //
