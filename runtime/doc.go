@@ -4,9 +4,11 @@
 // concurrently, with per-run state only.
 //
 // It owns: bundle loading (Load), plan compilation (Compile), the executor
-// (Plan.Run), the expr.Context of a step, request building (parameters,
-// bodies, replacements), criteria and action handling, and run events. It
-// imports arazzo, expr, expr/criterion and openapi; it must not import
+// (Plan.Run, Plan.RunAll), the expr.Context of a step, request building
+// (parameters, bodies, replacements), criteria and action handling, contract
+// checks against the OpenAPI description (through package contract),
+// checkpoints for resuming an interrupted run, and run events. It imports
+// arazzo, expr, expr/criterion, contract and openapi; it must not import
 // cmd/... (the CLI is built on this API, never the reverse) nor any
 // credential handling (that plugs in through Options.Authenticate).
 //
@@ -24,6 +26,16 @@
 // and the values compared, the transport error, the failure action that
 // ended it), a *LimitError (MaxSteps, MaxDepth), or the context's error.
 // Result.Outputs then holds the outputs that could still be evaluated.
+//
+// Plan.RunAll runs several workflows in one run state, each after the
+// workflows it depends on, a shared dependency once; a failed workflow makes
+// its dependents Skipped (see all.go). Options.Contract (off by default;
+// warn or strict) checks each response against the operation's documented
+// statuses, media types and schemas; strict failures are handled like an
+// unmet criterion (see contract.go). Options.OnCheckpoint receives a
+// JSON-serialisable Checkpoint after each completed top-level step, and
+// Options.Resume continues from one, re-sending only what had not completed
+// (see journal.go for the rules).
 //
 // # Choices where the specification is silent
 //
