@@ -33,6 +33,14 @@ func TestHostileDocumentLimits(t *testing.T) {
 		p := fmt.Sprintf("*m%d", i-1)
 		mergeBomb += fmt.Sprintf("  m%d: &m%d {<<: [%s]}\n", i, i, strings.Repeat(p+", ", 9)+p)
 	}
+	// Merges of an empty object, a thousand at a time: no pair to count,
+	// a billion merges to do.
+	emptyMerges := "arazzo: 1.0.1\nx-m:\n  e: &e {}\n"
+	prev := "*e"
+	for i := range 4 {
+		emptyMerges += fmt.Sprintf("  f%d: &f%d {<<: [%s]}\n", i, i, strings.Repeat(prev+", ", 999)+prev)
+		prev = fmt.Sprintf("*f%d", i)
+	}
 	tests := []struct {
 		name, doc, want string
 	}{
@@ -40,7 +48,10 @@ func TestHostileDocumentLimits(t *testing.T) {
 		{"billion laughs at the top", laughs("", 9, ""), "b.yaml:5:55: " + tooMany},
 		// Regression: merged keys already present were skipped without
 		// counting, and this ~700-byte document took hours.
-		{"merge key bomb", mergeBomb, "b.yaml:3:40: " + tooMany},
+		{"merge key bomb", mergeBomb, "b.yaml:3:47: " + tooMany},
+		// Regression: merges themselves were not counted, and this 19 KB
+		// document took 27 s.
+		{"merges of an empty object", emptyMerges, "b.yaml:3:6: " + tooMany},
 		{"deep nesting", "{\"arazzo\": \"1.0.1\", \"x\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}", "b.yaml:1:282: error: the document is nested more than 256 levels deep; refusing to load it"},
 	}
 	for _, tc := range tests {

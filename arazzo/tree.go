@@ -348,6 +348,13 @@ func (b *treeBuilder) merge(t *tnode, m *yaml.Node, depth int, seen map[string]b
 	if depth > maxDepth || b.fatal {
 		return
 	}
+	// Each merge counts too: merging an empty object adds no pair to count.
+	b.nodes++
+	if b.nodes > maxNodes {
+		b.errorf(b.pos(m), "the document expands to more than %d values (YAML aliases?); refusing to load it", maxNodes)
+		b.fatal = true
+		return
+	}
 	switch m.Kind {
 	case yaml.AliasNode:
 		if m.Alias == nil || b.expanding[m.Alias] {
