@@ -193,6 +193,20 @@ func pickWorkflow(doc *arazzo.Document, id string) (*arazzo.Workflow, error) {
 	return nil, usageErrorf("no workflow %q in %s; it has: %s", id, doc.File, strings.Join(ids, ", "))
 }
 
+// colour reports whether progress on w uses coloured symbols: on a
+// terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR
+// (set and not "0") turns them on elsewhere, e.g. in CI logs that render
+// ANSI colours. NO_COLOR wins.
+func (e *env) colour(w io.Writer) bool {
+	if e.getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v := e.getenv("FORCE_COLOR"); v != "" && v != "0" {
+		return true
+	}
+	return isTerminal(w)
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {

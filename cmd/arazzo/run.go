@@ -237,7 +237,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		}
 	}
 	if !f.quiet {
-		p := &progress{w: e.stderr, redact: redact, verbose: f.verbose, symbols: isTerminal(e.stderr) && e.getenv("NO_COLOR") == ""}
+		p := &progress{w: e.stderr, redact: redact, verbose: f.verbose, symbols: e.colour(e.stderr)}
 		opts.OnEvent = p.event
 	}
 
