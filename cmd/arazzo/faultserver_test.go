@@ -143,6 +143,19 @@ func (s *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.note(line, "answered after 20s")
 			reply(200, `{"late": true}`)
 		}
+	case r.URL.Path == "/slow-body":
+		// The status and half the body at once, the rest never.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(200)
+		fmt.Fprint(w, `{"id": "par`)
+		http.NewResponseController(w).Flush()
+		select {
+		case <-r.Context().Done():
+			s.note(line, "request context cancelled (%v)", context.Cause(r.Context()))
+		case <-time.After(20 * time.Second):
+			s.note(line, "gave up after 20s")
+		}
 	case r.URL.Path == "/reset":
 		s.raw(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\": \"par", true)
 	case r.URL.Path == "/truncated":
