@@ -1136,9 +1136,10 @@ func (l *loader) dependsOnCycles() {
 	}
 }
 
-// runsBefore reports whether workflow t has run by the time w's steps do:
-// t is w itself, in w's dependsOn closure (local references), or called by
-// a step of w or of a workflow in that closure.
+// runsBefore reports whether workflow t can have run by the time w's steps
+// read its outputs: t is w itself, in w's dependsOn closure (local
+// references), or called by a step or named by an action (a retry running
+// it first) of w or of a workflow in that closure.
 func (l *loader) runsBefore(t, w *Workflow) bool {
 	seen := map[*Workflow]bool{}
 	var visit func(x *Workflow) bool
@@ -1150,8 +1151,23 @@ func (l *loader) runsBefore(t, w *Workflow) bool {
 		if x == t {
 			return true
 		}
+		calls := func(acts []*Action) bool {
+			for _, a := range acts {
+				if a != nil && a.WorkflowRef.Source == "" && a.WorkflowRef.WorkflowID == t.WorkflowID {
+					return true
+				}
+			}
+			return false
+		}
+		if calls(x.SuccessActions) || calls(x.FailureActions) {
+			return true
+		}
 		for _, st := range x.Steps {
 			if st != nil && st.Target.Kind == TargetWorkflow && st.Target.Source == "" && st.Target.WorkflowID == t.WorkflowID {
+				return true
+			}
+			if st != nil && (calls(st.OnSuccess) || calls(st.OnFailure)) {
+				// A retry running t first, or a goto to it.
 				return true
 			}
 		}

@@ -30,6 +30,13 @@ workflows:
   - workflowId: d
     steps:
       - {stepId: s, operationId: x, parameters: [{name: q, in: query, value: $workflows.a.outputs.v}], successCriteria: [{condition: $statusCode == 200}]}
+  - workflowId: e
+    steps:
+      - stepId: s
+        operationId: x
+        parameters: [{name: q, in: query, value: $workflows.a.outputs.v}]
+        successCriteria: [{condition: $statusCode == 200}]
+        onFailure: [{name: repair, type: retry, workflowId: a}]
 `
 	_, ds := Parse([]byte(doc), "w.yaml")
 	var got []string

@@ -85,38 +85,10 @@ var jenticVerdicts = map[string]verdict{}
 // is explicit; the fix deletes the entry. Keys are the case key, prefixed
 // with "conformant/" for TestJenticFixturesConformant.
 var knownFailures = map[string]string{
-	// Parameter Object: "A unique parameter is defined by the combination
-	// of a name and in fields" and "Parameter names are case sensitive"
-	// (spec l. 390), so CoNtenT-Type, ContenT-Type and ContenT-TypE are
-	// three parameters and the document is valid (Redocly runs it, sending
-	// the last one). arazzo/parse.go (parameters: k.name lowercased for
-	// in: header) reports "duplicate parameter" as an ERROR, so the
-	// document is rejected. Expected: at most a warning that they name the
-	// same HTTP header field, and the last one is sent.
-	// usearazzo workflow-control-flow.arazzo.yaml, workflow
-	// parameterResolvedPerStep: a WORKFLOW-level parameter {name: petId, in:
-	// path, value: $steps.findPets.outputs.petId} applies to "all steps"
-	// (Workflow Object parameters), but only getPet's operation
-	// (GET /pet/{petId}) has a petId variable. runtime evaluates it for
-	// findPets too (GET /pet/findByStatus), where the output does not exist
-	// yet, and fails before sending anything: 'step "findPets": parameter
-	// "petId" (path): $steps.findPets.outputs.petId: value not found'.
-	// Expected (usearazzo): a workflow-level path parameter that is not a
-	// variable of the step's operation is not applied to (nor evaluated
-	// for) that step; getPet then gets /pet/7.
-	"usearazzo/parameterResolvedPerStep": `runtime evaluates a workflow-level path parameter for a step whose operation has no such path variable, and fails that step: step "findPets": parameter "petId" (path): $steps.findPets.outputs.petId: value not found`,
-	// usearazzo workflow-control-flow.arazzo.yaml, retryWithReference: a
-	// retry action {retryLimit: 2, stepId: doomed} on step doomed, every
-	// response 500. Failure Action, retry: "If a stepId or workflowId are
-	// specified, then the reference is executed and the context is
-	// returned, after which the current step is retried" — no condition on
-	// the reference's outcome; usearazzo: 3 attempts + 2 reference runs = 5
-	// calls, then the break default. runtime (doc: "If that preparation
-	// fails, the workflow fails") stops after the first reference: 2 calls.
-	// A spec deviation rather than a crash; delete the entry if the lead
-	// keeps the documented rule (and make the case a documented divergence).
-	"usearazzo/retryWithReference":                    "runtime fails the workflow when a retry's stepId reference fails, instead of retrying the step after it (spec: the reference is executed \"after which the current step is retried\"): 2 calls instead of 5",
-	"respect/case-insensitive-headers/get-menu-items": `arazzo rejects header parameters differing only in case: "28:13: error: duplicate parameter \"ContenT-Type\" in header (first at 25:13)"`,
+	// Empty: every bug the suite found is fixed and its case asserted
+	// (header parameters differing only in case, workflow-level path
+	// parameters applied only where the path has the variable, JSON string
+	// payloads with object values, path parameter names checked at load).
 }
 
 // jenticResult is the outcome of one case, for the summary.

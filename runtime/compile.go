@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -282,6 +283,12 @@ func (c *compiler) target(cs *cstep) {
 	}
 	cs.pathSegs = splitPath(cs.op.Path)
 	for _, m := range mergeParams(cs.wf.wf.Parameters, s.Parameters, false) {
+		if m.p.In == arazzo.InPath && !slices.Contains(s.Parameters, m.p) && !strings.Contains(cs.op.Path, "{"+m.p.Name+"}") {
+			// A workflow-level path parameter applies to the steps whose
+			// path has that variable; elsewhere it is neither evaluated
+			// (its value may refer to outputs of a later step) nor sent.
+			continue
+		}
 		m.api, m.declared = findAPIParam(cs.op, m.p.Name, string(m.p.In))
 		if m.api == nil {
 			m.api = openapi.NewParameter(m.p.Name, string(m.p.In))
