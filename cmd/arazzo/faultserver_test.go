@@ -51,8 +51,8 @@ func init() {
 // faultServer logs one line per request, "GET /path host=H auth=A key=K"
 // (H the host name without port; A and K "ok", "absent" or "wrong"), with
 // what it observed appended (": request context cancelled", ": retry
-// waited for Retry-After"). GET /_log returns the log once every other request has finished,
-// so a script reads it without racing the handlers.
+// waited for Retry-After"). GET /_log returns the log once every other
+// request has finished, so a script reads it without racing the handlers.
 type faultServer struct {
 	mu       sync.Mutex
 	log      []string
