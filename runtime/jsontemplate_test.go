@@ -109,3 +109,33 @@ func TestJSONStringPayloadThroughExecutor(t *testing.T) {
 		t.Errorf("$request.body#/customer/name = %v", got)
 	}
 }
+
+// TestWorkflowPathParameterOnlyWhereUsed: a workflow-level path parameter
+// applies to the steps whose path has the variable; for the others it is
+// not evaluated (its value here refers to a later step's output) nor sent
+// (regression, found by the conformance suite on usearazzo's
+// parameterResolvedPerStep).
+func TestWorkflowPathParameterOnlyWhereUsed(t *testing.T) {
+	p := compileDoc(t, header+`workflows:
+  - workflowId: w
+    parameters:
+      - {name: petId, in: path, value: $steps.find.outputs.id}
+    steps:
+      - stepId: find
+        operationId: listPets
+        successCriteria: [{condition: $statusCode == 200}]
+        outputs: {id: $response.body#/id}
+      - stepId: get
+        operationId: getPet
+        successCriteria: [{condition: $statusCode == 200}]
+`)
+	srv := okServer(t)
+	res := mustRun(t, p, "w", nil, srv.opts(nil))
+	if !res.Success {
+		t.Fatalf("run failed: %v", res.Err)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[0].Path != "/v1/pets" || reqs[1].Path != "/v1/pets/7" {
+		t.Fatalf("requests %+v", reqs)
+	}
+}
