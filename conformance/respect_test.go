@@ -333,15 +333,18 @@ func TestRespectControlFlow(t *testing.T) {
 		"          - condition: $statusCode == 401\n"
 	tests = append(tests, respectCase{
 		scenario: "replacements", workflow: "replacements",
-		steps: []string{"first-step#1", "step-with-json-replacements#1", "step-with-form-urlencoded-replacements#1!"},
+		steps: []string{"first-step#1", "step-with-json-replacements#1", "step-with-form-urlencoded-replacements#1", "step-with-form-urlencoded-replacements-2#1"},
 		jsonBodies: map[string]string{
 			"step-with-json-replacements#1": `{"object":"my-custom-object","page":["2025-01-01"],"items":"list"}`,
 		},
-		headers:     map[string]map[string]string{"step-with-json-replacements#1": {"Content-Type": "application/json"}},
-		errContains: "request body: replacements need a JSON or XML payload; this string payload is neither",
-		success:     false, calls: 2,
-		redocly: "Redocly reads the form-urlencoded STRING payload customerName=...&location=Lviv as a flat object, so target /location replaces a field (body customerName=list&location=New+York). " +
-			"The spec only says a target is \"A JSON Pointer or XPath Expression which MUST be resolved against the request body\"; our runtime resolves JSON pointers in structured or JSON-string payloads only (runtime doc, Request bodies) and fails the step before sending",
+		// As Redocly does: the form string is read as a flat object, so
+		// target /location replaces a field (runtime doc, Request bodies).
+		bodies: map[string]string{
+			"step-with-form-urlencoded-replacements#1":   "customerName=list&location=New+York",
+			"step-with-form-urlencoded-replacements-2#1": "customerName=list&location=Jakarta",
+		},
+		headers: map[string]map[string]string{"step-with-json-replacements#1": {"Content-Type": "application/json"}},
+		success: true, calls: 4,
 	}, respectCase{
 		// The same without the form-string step: the object form payload
 		// takes the replacement.

@@ -115,7 +115,8 @@
 // with a single root member; "@name" members are attributes), anything
 // else as text. Replacements apply after the payload is evaluated, in
 // order, on a copy: JSON pointers for structured or JSON-string payloads
-// (an absent last member is added), XPath for XML strings. The default
+// (an absent last member is added) and for form-urlencoded strings (read as
+// a flat object: /field), XPath for XML strings. The default
 // client keeps connections alive and does not follow redirects (a 3xx is
 // the operation's response, for criteria to check).
 //

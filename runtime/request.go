@@ -539,7 +539,29 @@ func applyReplacements(v any, mt string, reps []*arazzo.Replacement, ctx expr.Co
 		return replaceXML(s, reps, ctx)
 	}
 	wasString := false
-	if s, ok := v.(string); ok {
+	if s, ok := v.(string); ok && mt == "application/x-www-form-urlencoded" {
+		// The spec only says a target "MUST be resolved against the request
+		// body"; a form string is read as a flat object (field -> value, or
+		// an array for a repeated field), so /field targets a field, and it
+		// is sent as a form again (fields sorted, as for object payloads).
+		q, err := url.ParseQuery(s)
+		if err != nil {
+			return nil, fmt.Errorf("replacements: the form payload does not parse: %w", err)
+		}
+		m := make(map[string]any, len(q))
+		for k, vs := range q {
+			if len(vs) == 1 {
+				m[k] = vs[0]
+				continue
+			}
+			arr := make([]any, len(vs))
+			for i, x := range vs {
+				arr[i] = x
+			}
+			m[k] = arr
+		}
+		v = m
+	} else if s, ok := v.(string); ok {
 		d, ok := decodeJSON([]byte(s))
 		if !ok {
 			return nil, errors.New("replacements need a JSON or XML payload; this string payload is neither")

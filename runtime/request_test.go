@@ -286,6 +286,24 @@ func TestRequestBodies(t *testing.T) {
 			},
 		},
 		{
+			// Regression (conformance suite, Redocly's replacements on a
+			// form string): a form string is read as a flat object.
+			name: "form string with replacements",
+			step: `operationId: submitForm
+        requestBody:
+          contentType: application/x-www-form-urlencoded
+          payload: "customerName=list&location=Lviv&tag=a&tag=b"
+          replacements:
+            - {target: /location, value: New York}
+            - {target: /extra, value: $inputs.n}`,
+			wantType: "application/x-www-form-urlencoded",
+			check: func(t *testing.T, r seen) {
+				if r.Body != "customerName=list&extra=3&location=New+York&tag=a&tag=b" {
+					t.Errorf("body = %s", r.Body)
+				}
+			},
+		},
+		{
 			name: "multipart",
 			step: `operationId: uploadPhoto
         requestBody:
