@@ -15,7 +15,7 @@ import (
 
 // loaderVersion is part of every cache key: bump it whenever what the lazy
 // loader derives (the outline or the sub-document) changes.
-const loaderVersion = "arazzo-openapi-lazy/1"
+const loaderVersion = "arazzo-openapi-lazy/2"
 
 // CacheDirEnv names the environment variable that sets the cache
 // directory ("off" disables the cache).
@@ -30,6 +30,8 @@ type cacheEntry struct {
 	Want    []string       `json:"want"` // the operations asked for, sorted
 	Ops     []outlineOp    `json:"ops"`
 	Sub     map[string]any `json:"sub"`
+	// Warnings are the dangling $refs of the sub-document.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 type diskCache struct {
@@ -135,11 +137,11 @@ func (c *diskCache) get() (*cacheEntry, bool) {
 // put writes the entry atomically (a temporary file renamed over the
 // final name, so concurrent writers and readers never see half a file).
 // Failures are silent: the cache is an optimization.
-func (c *diskCache) put(ops []outlineOp, sub map[string]any) {
+func (c *diskCache) put(ops []outlineOp, sub map[string]any, warnings []Warning) {
 	if c.dir == "" {
 		return
 	}
-	b, err := json.Marshal(cacheEntry{Version: loaderVersion, Doc: c.doc, Want: c.want, Ops: ops, Sub: sub})
+	b, err := json.Marshal(cacheEntry{Version: loaderVersion, Doc: c.doc, Want: c.want, Ops: ops, Sub: sub, Warnings: warnings})
 	if err != nil {
 		return
 	}

@@ -113,9 +113,9 @@ func TestCacheCorruptEntries(t *testing.T) {
 		content string
 	}{
 		{"empty", ""},
-		{"truncated", `{"version":"arazzo-openapi-lazy/1","doc":"`},
+		{"truncated", `{"version":"arazzo-openapi-lazy/2","doc":"`},
 		{"not json", "\x00\x01garbage"},
-		{"wrong shape", `{"version":"arazzo-openapi-lazy/1","doc":"x","want":["listPets"],"ops":[],"sub":{}}`},
+		{"wrong shape", `{"version":"arazzo-openapi-lazy/2","doc":"x","want":["listPets"],"ops":[],"sub":{}}`},
 		{"other version", `{"version":"old","sub":{"openapi":"3.0.0"}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

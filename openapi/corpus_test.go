@@ -61,3 +61,45 @@ func TestCorpusLoads(t *testing.T) {
 		})
 	}
 }
+
+// TestCorpusLazyMatchesFull loads every corpus description lazily for all
+// its operations and checks that the operations built without kin-openapi
+// (and their schemas once OpenAPI3 is called) match the full load.
+func TestCorpusLazyMatchesFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test skipped in -short mode")
+	}
+	files := corpusFiles(t, "apievangelist/*/openapi/*")
+	var (
+		mu   sync.Mutex
+		lazy int
+	)
+	t.Cleanup(func() { t.Logf("%d/%d documents loaded lazily (the others fall back to the full load)", lazy, len(files)) })
+	for _, f := range files {
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			full, err := Load(context.Background(), f, LoadOptions{SkipValidation: true})
+			if err != nil {
+				t.Skip(err)
+			}
+			var ptrs []string
+			for _, op := range full.Operations() {
+				ptrs = append(ptrs, op.Pointer)
+			}
+			if len(ptrs) == 0 {
+				t.Skip("no operations")
+			}
+			d, err := Load(context.Background(), f, LoadOptions{Operations: ptrs, NoCache: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.lazy == nil {
+				return
+			}
+			mu.Lock()
+			lazy++
+			mu.Unlock()
+			compareDocs(t, full, d, true)
+		})
+	}
+}

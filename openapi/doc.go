@@ -75,13 +75,16 @@
 //
 //   - Anything unusual (Swagger 2.0, a $ref to another file or into paths, a
 //     path item $ref, YAML anchors shared between parts, flow-style
-//     structure, duplicate keys, a dangling $ref) falls back to the full
-//     load, so results never depend on the path taken.
+//     structure, duplicate keys) falls back to the full load, so results
+//     never depend on the path taken. A dangling local $ref is repaired as
+//     the full load does (an empty object marked x-arazzo-unresolved-ref),
+//     with one warning per missing component.
 //   - Operations returns the operations built so far; OperationByID and
 //     OperationByPointer build any other one on first use.
 //   - Validation warnings are not computed in lazy mode (only duplicate
-//     operationIds are reported): they are about the whole document and
-//     cost most of a full load. Load without Operations to get them.
+//     operationIds and the dangling $refs of the operations asked for are
+//     reported): they are about the whole document and cost most of a full
+//     load. Load without Operations to get them.
 //   - The cache stores, per document content (sha256), loader version and
 //     set of operations asked for, the outline and the sub-document as JSON
 //     under os.UserCacheDir()/arazzo/openapi ($ARAZZO_CACHE_DIR or

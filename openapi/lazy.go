@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -67,6 +68,9 @@ type subDoc struct {
 	comps map[string]any
 	seen  map[string]bool // "section/name"
 	queue [][2]string
+	// warnings are the dangling $refs met.
+	warnings []Warning
+	dangling map[string]bool
 }
 
 func newSubDoc(src treeSource) (*subDoc, error) {
@@ -153,17 +157,60 @@ func (s *subDoc) finish() error {
 			return err
 		}
 		if !ok {
-			return errUnsupported // dangling: the full load repairs and warns
+			// As the full load does (repair.go): an empty object, marked,
+			// and a warning (here one per missing component).
+			ref := "#/components/" + EscapePointerToken(c[0]) + "/" + EscapePointerToken(c[1])
+			v = map[string]any{unresolvedRefKey: ref}
+			if s.dangling == nil {
+				s.dangling = map[string]bool{}
+			}
+			s.dangling[ref] = true
+			s.warnings = append(s.warnings, Warning{
+				Message: fmt.Sprintf("$ref %q does not resolve; treated as an empty object", ref),
+				Pointer: ref[1:],
+			})
 		}
 		s.section(c[0])[c[1]] = v
 		if err := s.walk(v); err != nil {
 			return err
 		}
 	}
+	if len(s.dangling) > 0 {
+		// Like the full load, the $ref itself becomes the marked empty
+		// object, so that the kin-openapi document matches.
+		replaceRefs(s.tree, s.dangling)
+		replaceRefs(s.comps, s.dangling)
+		for ref := range s.dangling {
+			parts := strings.SplitN(strings.TrimPrefix(ref, "#/components/"), "/", 2)
+			delete(s.section(unescapeToken(parts[0])), unescapeToken(parts[1]))
+		}
+		for name, sec := range s.comps {
+			if m, _ := sec.(map[string]any); len(m) == 0 {
+				delete(s.comps, name)
+			}
+		}
+	}
 	if len(s.comps) > 0 {
 		s.tree["components"] = s.comps
 	}
 	return nil
+}
+
+func replaceRefs(v any, dangling map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if ref, ok := x["$ref"].(string); ok && dangling[ref] {
+			delete(x, "$ref")
+			x[unresolvedRefKey] = ref
+		}
+		for _, e := range x {
+			replaceRefs(e, dangling)
+		}
+	case []any:
+		for _, e := range x {
+			replaceRefs(e, dangling)
+		}
+	}
 }
 
 // walk queues the components v refers to.
@@ -212,11 +259,11 @@ func (s *subDoc) walk(v any) error {
 func (s *subDoc) ref(ref string) error {
 	rest, ok := strings.CutPrefix(ref, "#/components/")
 	if !ok {
-		return errUnsupported // another file, or a path: the full load
+		return fmt.Errorf("%w: $ref %s", errUnsupported, ref) // another file, or a path: the full load
 	}
 	parts := strings.SplitN(rest, "/", 3)
 	if len(parts) < 2 {
-		return errUnsupported
+		return fmt.Errorf("%w: $ref %s", errUnsupported, ref)
 	}
 	sec, name := unescapeToken(parts[0]), unescapeToken(parts[1])
 	if strings.Contains(name, "%") {
@@ -548,8 +595,9 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	loc := displayLocation(u)
 	l := &lazyDoc{loc: loc, base: u, data: data, sub: map[string]any{}, fullLoad: full}
 	var tree map[string]any
+	var warnings []Warning
 	if e != nil {
-		tree, l.outline = e.Sub, e.Ops
+		tree, l.outline, warnings = e.Sub, e.Ops, e.Warnings
 	}
 	if tree == nil {
 		if data == nil {
@@ -580,8 +628,8 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 		if err := s.finish(); err != nil {
 			return nil, false
 		}
-		tree = s.tree
-		cache.put(l.outline, tree)
+		tree, warnings = s.tree, s.warnings
+		cache.put(l.outline, tree, warnings)
 	}
 	d, err := genDocument(tree, loc)
 	if err != nil {
@@ -591,7 +639,7 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	if _, err := l.adopt(d, tree, sel); err != nil {
 		return nil, false
 	}
-	d.Warnings = l.duplicateWarnings()
+	d.Warnings = append(l.duplicateWarnings(), warnings...)
 	return d, true
 }
 
