@@ -74,7 +74,9 @@ func TestCorpusLazyMatchesFull(t *testing.T) {
 		mu   sync.Mutex
 		lazy int
 	)
-	t.Cleanup(func() { t.Logf("%d/%d documents loaded lazily (the others fall back to the full load)", lazy, len(files)) })
+	t.Cleanup(func() {
+		t.Logf("%d/%d documents loaded lazily (the others fall back to the full load)", lazy, len(files))
+	})
 	for _, f := range files {
 		t.Run(filepath.Base(filepath.Dir(filepath.Dir(f)))+"/"+filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
