@@ -236,9 +236,17 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			redact = func(s string) string { return a.Redact(inputRedact(s)) }
 		}
 	}
+	// Secrets the run comes across (a login response's access_token, a
+	// Set-Cookie) are learned as they arrive and masked from then on.
+	lr := newLearner(redact)
+	redact = lr.redact
+	opts.OnEvent = lr.observe
 	if !f.quiet {
 		p := &progress{w: e.stderr, redact: redact, verbose: f.verbose, symbols: e.colour(e.stderr)}
-		opts.OnEvent = p.event
+		opts.OnEvent = func(ev runtime.Event) {
+			lr.observe(ev)
+			p.event(ev)
+		}
 	}
 
 	ctx := e.ctx

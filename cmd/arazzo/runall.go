@@ -154,7 +154,7 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 		perWorkflow[w.WorkflowID] = inputsFor(w, a.inputs)
 		steps[w.WorkflowID] = len(w.Steps)
 	}
-	if inner := opts.OnEvent; inner != nil {
+	if inner := opts.OnEvent; inner != nil && !f.quiet {
 		// A header before each workflow's progress lines, and a line for
 		// each workflow that is skipped.
 		opts.OnEvent = func(ev runtime.Event) {

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/arazzo-run/arazzo/openapi"
+)
+
+// The secrets of the end-to-end masking test. Each is distinctive so that a
+// leak is found by a plain substring search, whatever surrounds it.
+const (
+	e2ePassword = "pw-SECRET-1111"  // input, format: password (request body)
+	e2ePin      = "pin-SECRET-2222" // input, writeOnly, a harmless name (header, body, echoed back, output)
+	e2eAPIKey   = "ak-SECRET-3333"  // --auth, apiKey in the query string (URL)
+	e2eBearer   = "bt-SECRET-4444"  // ARAZZO_AUTH_BEARER, http bearer (Authorization)
+	e2eToken    = "tok-SECRET-5555" // issued by the API in access_token, then sent as a Bearer header
+	e2eCookie   = "ck-SECRET-6666"  // issued by the API in Set-Cookie
+)
+
+var e2eSecrets = []string{e2ePassword, e2ePin, e2eAPIKey, e2eBearer, e2eToken, e2eCookie}
+
+// vaultAPI is testdata/secrets/vault-openapi.yaml: every answer echoes a
+// secret somewhere (body, header, error message), so that nothing but
+// masking keeps them out of the output.
+func vaultAPI(t *testing.T) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var in map[string]any
+		json.Unmarshal(body, &in)
+		reply := func(status int, v any) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			json.NewEncoder(w).Encode(v)
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/login":
+			if in["password"] != e2ePassword || r.Header.Get("X-Pin") != e2ePin {
+				reply(401, map[string]any{"error": fmt.Sprintf("bad password %v", in["password"])})
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: e2eCookie, Path: "/"})
+			reply(200, map[string]any{"access_token": e2eToken, "echo": in["pin"]})
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/things/thing-1":
+			key := r.URL.Query().Get("api_key")
+			if key != e2eAPIKey {
+				reply(401, map[string]any{"error": "bad key " + key})
+				return
+			}
+			w.Header().Set("X-Request-Echo", r.URL.String())
+			reply(200, map[string]any{"id": "thing-1", "note": "read with " + r.Header.Get("Authorization") + " and key " + key})
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/audit":
+			// Fails, and says why with every secret it was given.
+			reply(403, map[string]any{"error": fmt.Sprintf("refused %s %v", r.Header.Get("Authorization"), in), "echo": in["pin"]})
+		default:
+			reply(404, map[string]any{"error": "no route " + r.URL.String()})
+		}
+	}))
+}
+
+// TestSecretsNeverPrinted runs a workflow whose secrets travel in request
+// headers, request bodies, the query string (apiKey), response bodies,
+// response headers (Set-Cookie), outputs and failure reasons, with every
+// output option on, and searches everything the tool printed or wrote for
+// each secret.
+func TestSecretsNeverPrinted(t *testing.T) {
+	t.Setenv(openapi.CacheDirEnv, t.TempDir())
+	srv := vaultAPI(t)
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, f := range []string{"vault.arazzo.yaml", "vault-openapi.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "secrets", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inputs := filepath.Join(dir, "inputs.json")
+	in, _ := json.Marshal(map[string]any{"user": "alice", "password": e2ePassword, "pin": e2ePin})
+	if err := os.WriteFile(inputs, in, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(dir, "vault.arazzo.yaml")
+	common := []string{"--inputs", inputs, "--server", "vault=" + srv.URL + "/v1", "--auth", "queryKey=" + e2eAPIKey, "--verbose"}
+	environ := []string{"ARAZZO_AUTH_BEARER=" + e2eBearer}
+
+	tests := []struct {
+		name  string
+		args  []string
+		files []string // written by the run, relative to dir
+		code  int
+	}{
+		{"one workflow, every output", []string{"run", doc, "--report", "r1.json", "--har", "h1.har", "--junit", "j1.xml", "--html", "p1.html", "--journal", "jr.json"},
+			[]string{"r1.json", "h1.har", "j1.xml", "p1.html", "jr.json"}, exitFailed},
+		// The journal withheld the outputs that hold a learned secret
+		// (the token, the cookie, what echoes them): resuming is refused.
+		{"resume of the failed run", []string{"run", doc, "--resume", "jr.json", "--report", "r2.json", "--har", "h2.har", "--junit", "j2.xml", "--html", "p2.html"},
+			[]string{"jr.json"}, exitInvalid},
+		{"--all", []string{"run", doc, "--all", "--report", "r3.json", "--har", "h3.har", "--junit", "j3.xml"},
+			[]string{"r3.json", "h3.har", "j3.xml"}, exitFailed},
+		{"--mock", []string{"run", doc, "--mock", "--report", "r4.json", "--har", "h4.har", "--junit", "j4.xml", "--html", "p4.html"},
+			[]string{"r4.json", "h4.har", "j4.xml", "p4.html"}, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append(append([]string{}, tt.args...), common...)
+			for i, a := range args {
+				if strings.HasSuffix(a, ".json") || strings.HasSuffix(a, ".har") || strings.HasSuffix(a, ".xml") || strings.HasSuffix(a, ".html") {
+					if !filepath.IsAbs(a) {
+						args[i] = filepath.Join(dir, a)
+					}
+				}
+			}
+			code := Main(args, strings.NewReader(""), &stdout, &stderr, environ)
+			if tt.code >= 0 && code != tt.code {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, stderr.String())
+			}
+			var obj map[string]any
+			if code == exitInvalid {
+				if stdout.Len() != 0 {
+					t.Errorf("exit 2 with stdout %q", stdout.String())
+				}
+			} else if err := json.Unmarshal(stdout.Bytes(), &obj); err != nil {
+				t.Errorf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+			}
+			outputs := map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}
+			for _, f := range tt.files {
+				data, err := os.ReadFile(filepath.Join(dir, f))
+				if err != nil {
+					t.Errorf("%s not written: %v", f, err)
+					continue
+				}
+				outputs[f] = string(data)
+			}
+			if os.Getenv("E2E_DUMP") != "" {
+				for k, v := range outputs {
+					t.Logf("== %s\n%s", k, v)
+				}
+			}
+			for where, text := range outputs {
+				for _, s := range e2eSecrets {
+					if i := strings.Index(text, s); i >= 0 {
+						lo, hi := max(0, i-120), min(len(text), i+len(s)+40)
+						t.Errorf("%s holds the secret %s: ...%s...", where, s, text[lo:hi])
+					}
+				}
+			}
+		})
+	}
+}
