@@ -205,8 +205,8 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	// Secrets are masked in everything printed or written: the credentials
 	// (and tokens obtained with them) and inputs that the schema marks as
 	// secret.
-	secretInputs := secretInputNamesAll(targets)
-	redact := auth.Redactor(secretValues(inputs, secretInputs)...)
+	secretInputs, secretVals := findSecretInputs(b.Doc, targets, inputs)
+	redact := auth.Redactor(secretVals...)
 	if f.mock {
 		client, mockServers := mockClient(b, plan, targets, f.mockSeed)
 		opts.HTTPClient = client
@@ -524,19 +524,6 @@ func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact fun
 // secretWords mark an input as secret by its name.
 var secretWords = []string{"secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "credential", "private"}
 
-// secretInputNames lists the top-level inputs whose values must be masked:
-// those the schema marks (format: password, writeOnly: true) and those whose
-// names say so (token, secret, password, api key...).
-func secretInputNames(w *arazzo.Workflow) []string {
-	var names []string
-	for _, p := range inputProperties(w) {
-		if p.secret || containsAny(strings.ToLower(p.name), secretWords) {
-			names = append(names, p.name)
-		}
-	}
-	return names
-}
-
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -544,15 +531,4 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
-}
-
-// secretValues returns the string values of the named inputs.
-func secretValues(inputs map[string]any, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if s, ok := inputs[n].(string); ok && s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

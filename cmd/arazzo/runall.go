@@ -108,22 +108,6 @@ func usesOfAll(plan *runtime.Plan, ws []*arazzo.Workflow) []auth.Use {
 	return uses
 }
 
-// secretInputNamesAll is secretInputNames over several workflows: an input
-// that any of them marks secret is masked everywhere.
-func secretInputNamesAll(ws []*arazzo.Workflow) []string {
-	seen := map[string]bool{}
-	var names []string
-	for _, w := range ws {
-		for _, n := range secretInputNames(w) {
-			if !seen[n] {
-				seen[n] = true
-				names = append(names, n)
-			}
-		}
-	}
-	return names
-}
-
 // inputsFor picks a workflow's inputs out of the call's: the members its
 // schema declares under properties, or everything when it declares none.
 func inputsFor(w *arazzo.Workflow, inputs map[string]any) map[string]any {

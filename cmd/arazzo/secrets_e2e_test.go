@@ -24,9 +24,11 @@ const (
 	e2eBearer   = "bt-SECRET-4444"  // ARAZZO_AUTH_BEARER, http bearer (Authorization)
 	e2eToken    = "tok-SECRET-5555" // issued by the API in access_token, then sent as a Bearer header
 	e2eCookie   = "ck-SECRET-6666"  // issued by the API in Set-Cookie
+	e2eCode     = 98765432          // vault-ref: an integer input, format: password
+	e2eRecovery = "rec-SECRET-7777" // vault-ref: writeOnly, nested in an object input
 )
 
-var e2eSecrets = []string{e2ePassword, e2ePin, e2eAPIKey, e2eBearer, e2eToken, e2eCookie}
+var e2eSecrets = []string{e2ePassword, e2ePin, e2eAPIKey, e2eBearer, e2eToken, e2eCookie, "98765432", e2eRecovery}
 
 // vaultAPI is testdata/secrets/vault-openapi.yaml: every answer echoes a
 // secret somewhere (body, header, error message), so that nothing but
@@ -76,7 +78,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	srv := vaultAPI(t)
 	defer srv.Close()
 	dir := t.TempDir()
-	for _, f := range []string{"vault.arazzo.yaml", "vault-openapi.yaml"} {
+	for _, f := range []string{"vault.arazzo.yaml", "vault-ref.arazzo.yaml", "vault-openapi.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "secrets", f))
 		if err != nil {
 			t.Fatal(err)
@@ -90,8 +92,17 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err := os.WriteFile(inputs, in, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// vault-ref.arazzo.yaml has the same workflow with its inputs schema
+	// in components.inputs ($ref) and secrets a top-level look misses.
+	inputsRef := filepath.Join(dir, "inputs-ref.json")
+	in, _ = json.Marshal(map[string]any{"user": "alice", "password": e2ePassword, "pin": e2ePin, "code": e2eCode,
+		"account": map[string]any{"name": "main", "recovery": e2eRecovery}})
+	if err := os.WriteFile(inputsRef, in, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	doc := filepath.Join(dir, "vault.arazzo.yaml")
-	common := []string{"--inputs", inputs, "--server", "vault=" + srv.URL + "/v1", "--auth", "queryKey=" + e2eAPIKey, "--verbose"}
+	docRef := filepath.Join(dir, "vault-ref.arazzo.yaml")
+	common := []string{"--server", "vault=" + srv.URL + "/v1", "--auth", "queryKey=" + e2eAPIKey, "--verbose"}
 	environ := []string{"ARAZZO_AUTH_BEARER=" + e2eBearer}
 
 	tests := []struct {
@@ -100,16 +111,20 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		files []string // written by the run, relative to dir
 		code  int
 	}{
-		{"one workflow, every output", []string{"run", doc, "--report", "r1.json", "--har", "h1.har", "--junit", "j1.xml", "--html", "p1.html", "--journal", "jr.json"},
+		{"one workflow, every output", []string{"run", doc, "--inputs", inputs, "--report", "r1.json", "--har", "h1.har", "--junit", "j1.xml", "--html", "p1.html", "--journal", "jr.json"},
 			[]string{"r1.json", "h1.har", "j1.xml", "p1.html", "jr.json"}, exitFailed},
 		// The journal withheld the outputs that hold a learned secret
 		// (the token, the cookie, what echoes them): resuming is refused.
-		{"resume of the failed run", []string{"run", doc, "--resume", "jr.json", "--report", "r2.json", "--har", "h2.har", "--junit", "j2.xml", "--html", "p2.html"},
+		{"resume of the failed run", []string{"run", doc, "--inputs", inputs, "--resume", "jr.json", "--report", "r2.json", "--har", "h2.har", "--junit", "j2.xml", "--html", "p2.html"},
 			[]string{"jr.json"}, exitInvalid},
-		{"--all", []string{"run", doc, "--all", "--report", "r3.json", "--har", "h3.har", "--junit", "j3.xml"},
+		{"--all", []string{"run", doc, "--inputs", inputs, "--all", "--report", "r3.json", "--har", "h3.har", "--junit", "j3.xml"},
 			[]string{"r3.json", "h3.har", "j3.xml"}, exitFailed},
-		{"--mock", []string{"run", doc, "--mock", "--report", "r4.json", "--har", "h4.har", "--junit", "j4.xml", "--html", "p4.html"},
+		{"--mock", []string{"run", doc, "--inputs", inputs, "--mock", "--report", "r4.json", "--har", "h4.har", "--junit", "j4.xml", "--html", "p4.html"},
 			[]string{"r4.json", "h4.har", "j4.xml", "p4.html"}, -1},
+		{"inputs by $ref, nested and numeric secrets", []string{"run", docRef, "--inputs", inputsRef, "--report", "r5.json", "--har", "h5.har", "--junit", "j5.xml", "--html", "p5.html", "--journal", "jr5.json"},
+			[]string{"r5.json", "h5.har", "j5.xml", "p5.html", "jr5.json"}, exitFailed},
+		{"inputs by $ref, --all", []string{"run", docRef, "--inputs", inputsRef, "--all", "--report", "r6.json", "--har", "h6.har", "--junit", "j6.xml"},
+			[]string{"r6.json", "h6.har", "j6.xml"}, exitFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
