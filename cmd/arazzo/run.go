@@ -347,8 +347,13 @@ func readInputs(e *env, file string, pairs []string) (map[string]any, error) {
 	}
 	for _, p := range pairs {
 		name, value, ok := strings.Cut(p, "=")
-		if !ok || name == "" {
-			return nil, usageErrorf("--input %q: want NAME=VALUE", p)
+		// Do not echo p: it may be a secret typed without its name
+		// (--input password:hunter2).
+		if !ok {
+			return nil, usageErrorf("--input wants NAME=VALUE (no '=' found; the argument is not shown, it may hold a secret)")
+		}
+		if name == "" {
+			return nil, usageErrorf("--input =...: want NAME=VALUE (the name is empty)")
 		}
 		var v any
 		if err := json.Unmarshal([]byte(value), &v); err != nil {
