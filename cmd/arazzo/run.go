@@ -269,8 +269,12 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		}
 		return &exitError{code: exitInvalid, err: errors.New(redact(err.Error()))}
 	}
-	if err := writeOutputs(e.stdout, res.Outputs, redact); err != nil {
-		return err
+	// The requests were sent: a stdout that cannot be written is a failure
+	// of the run (exit 1), not of the flags (2), and the reports are still
+	// written.
+	stdoutErr := writeOutputs(e.stdout, res.Outputs, redact)
+	if stdoutErr != nil {
+		fmt.Fprintf(e.stderr, "arazzo: %v\n", stdoutErr)
 	}
 	meta := report.Meta{Tool: "arazzo", Version: version, Document: file, Inputs: inputs, SecretInputs: secretInputs, Steps: report.StepsOf(b.Doc)}
 	labels := operationLabels(b.Doc, plan)
@@ -298,6 +302,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		jr.hint(e.stderr, file)
 		return exitWith(exitFailed)
 	}
+	if stdoutErr != nil {
+		return exitWith(exitFailed)
+	}
 	return nil
 }
 
@@ -311,11 +318,15 @@ func writeOutputs(w io.Writer, outputs map[string]any, redact func(string) strin
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(outputs); err != nil {
+	// Masked value by value, not over the encoded text: stdout must stay
+	// one JSON object whatever the secrets are (maskoutputs.go).
+	if err := enc.Encode(maskOutputs(outputs, redact)); err != nil {
 		return fmt.Errorf("encoding outputs: %w", err)
 	}
-	_, err := io.WriteString(w, redact(buf.String()))
-	return err
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing the outputs to stdout: %w", err)
+	}
+	return nil
 }
 
 // readInputs merges --inputs FILE|- with the --input NAME=VALUE flags, which

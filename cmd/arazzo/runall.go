@@ -162,8 +162,11 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 		}
 		return &exitError{code: exitInvalid, err: errors.New(a.redact(err.Error()))}
 	}
-	if err := writeAllOutputs(e.stdout, results, a.redact); err != nil {
-		return err
+	// As for one workflow: requests were sent, so a stdout that cannot be
+	// written makes exit 1, after the reports.
+	stdoutErr := writeAllOutputs(e.stdout, results, a.redact)
+	if stdoutErr != nil {
+		fmt.Fprintf(e.stderr, "arazzo: %v\n", stdoutErr)
 	}
 	meta := report.Meta{Tool: "arazzo", Version: version, Document: a.file, Inputs: a.inputs, SecretInputs: a.secretInputs, Steps: report.StepsOf(a.b.Doc)}
 	if err := writeAllReports(f, results, meta, a.redact); err != nil {
@@ -195,7 +198,7 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", res.WorkflowID, reason)
 	}
-	if !ok {
+	if !ok || stdoutErr != nil {
 		return exitWith(exitFailed)
 	}
 	return nil
@@ -240,7 +243,7 @@ func writeAllOutputs(w io.Writer, results []*runtime.Result, redact func(string)
 		enc := json.NewEncoder(&one)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("  ", "  ")
-		if err := enc.Encode(outputs); err != nil {
+		if err := enc.Encode(maskOutputs(outputs, redact)); err != nil {
 			return fmt.Errorf("encoding the outputs of %s: %w", res.WorkflowID, err)
 		}
 		buf.Write(bytes.TrimRight(one.Bytes(), "\n"))
@@ -249,8 +252,10 @@ func writeAllOutputs(w io.Writer, results []*runtime.Result, redact func(string)
 		buf.WriteByte('\n')
 	}
 	buf.WriteString("}\n")
-	_, err := io.WriteString(w, redact(buf.String()))
-	return err
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("writing the outputs to stdout: %w", err)
+	}
+	return nil
 }
 
 // writeSummary prints the table that ends an --all run, after an empty
