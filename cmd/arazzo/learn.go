@@ -32,7 +32,9 @@ func newLearner(base func(string) string) *learner {
 // observe is an Options.OnEvent hook: it learns from the attempt's request
 // and response.
 func (l *learner) observe(ev runtime.Event) {
-	if ev.Run == nil {
+	// A request is seen when it is sent, a response when it arrives;
+	// the later events of the attempt carry nothing new.
+	if ev.Run == nil || (ev.Kind != runtime.EventRequest && ev.Kind != runtime.EventResponse) {
 		return
 	}
 	found := report.Secrets(ev.Run)
