@@ -32,6 +32,7 @@ type env struct {
 	stdout, stderr io.Writer
 	environ        []string
 	ctx            context.Context
+	noCache        bool // run --no-cache: loadBundle bypasses the OpenAPI cache
 }
 
 func (e *env) getenv(name string) string {
@@ -136,7 +137,7 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // diagnostic to w. It fails (exit 2) when the file cannot be read or has
 // errors, unless allowErrors is set.
 func loadBundle(e *env, file string, w io.Writer) (*runtime.Bundle, error) {
-	b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{})
+	b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{NoCache: e.noCache})
 	if err != nil {
 		return nil, &exitError{code: exitInvalid, err: err}
 	}

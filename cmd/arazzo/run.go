@@ -164,11 +164,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		return err
 	}
 
-	if f.noCache {
-		// loadBundle (shared by every command) takes no options: the
-		// cache reads its switch from the environment.
-		os.Setenv(openapi.CacheDirEnv, "off")
-	}
+	// Through the load options, not the process environment: Main may
+	// run in-process (tests, embedding) and must not change later calls.
+	e.noCache = f.noCache
 	b, err := loadBundle(e, file, e.stderr)
 	if err != nil {
 		return err
