@@ -110,10 +110,12 @@ func usesOfAll(plan *runtime.Plan, ws []*arazzo.Workflow) []auth.Use {
 
 // inputsFor picks a workflow's inputs out of the call's: the members its
 // schema declares under properties, or everything when it declares none.
-func inputsFor(w *arazzo.Workflow, inputs map[string]any) map[string]any {
+func inputsFor(doc *arazzo.Document, w *arazzo.Workflow, inputs map[string]any) map[string]any {
 	var props map[string]any
 	if w.Inputs != nil {
-		schema, _ := w.Inputs.Raw.(map[string]any)
+		// The schema may be "$ref: '#/components/inputs/x'": its
+		// properties are the workflow's too.
+		schema := resolveInputSchema(doc, w.Inputs.Raw, 0)
 		props, _ = schema["properties"].(map[string]any)
 	}
 	if props == nil {
@@ -135,7 +137,7 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 	steps := make(map[string]int, len(a.targets))
 	for i, w := range a.targets {
 		ids[i] = w.WorkflowID
-		perWorkflow[w.WorkflowID] = inputsFor(w, a.inputs)
+		perWorkflow[w.WorkflowID] = inputsFor(a.b.Doc, w, a.inputs)
 		steps[w.WorkflowID] = len(w.Steps)
 	}
 	if inner := opts.OnEvent; inner != nil && !f.quiet {

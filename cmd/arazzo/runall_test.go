@@ -122,9 +122,15 @@ func TestInputsFor(t *testing.T) {
 		{"no properties: everything", schema(map[string]any{"type": "object"}), all},
 		{"declared properties only", schema(map[string]any{"properties": map[string]any{"name": map[string]any{}, "other": map[string]any{}}}), map[string]any{"name": "Rex"}},
 		{"empty properties: nothing", schema(map[string]any{"properties": map[string]any{}}), map[string]any{}},
+		// A schema by $ref declares the component's properties (with
+		// additionalProperties: false, the whole object was refused).
+		{"$ref to components.inputs: its properties", schema(map[string]any{"$ref": "#/components/inputs/pet"}), map[string]any{"name": "Rex"}},
 	}
+	doc := &arazzo.Document{Components: arazzo.Components{Inputs: map[string]*arazzo.Schema{
+		"pet": {Raw: map[string]any{"additionalProperties": false, "properties": map[string]any{"name": map[string]any{}}}},
+	}}}
 	for _, tt := range tests {
-		if got := inputsFor(tt.w, all); !reflect.DeepEqual(got, tt.want) {
+		if got := inputsFor(doc, tt.w, all); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
