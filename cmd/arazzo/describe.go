@@ -34,7 +34,7 @@ func newListCmd(e *env) *cobra.Command {
 				}
 				fmt.Fprintln(e.stdout)
 				var in []string
-				for _, p := range inputProperties(w) {
+				for _, p := range inputProperties(b.Doc, w) {
 					s := p.name
 					if p.required {
 						s += "*"
@@ -95,7 +95,7 @@ func describe(out io.Writer, b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Wo
 	}
 
 	fmt.Fprintln(out, "\ninputs:")
-	props := inputProperties(w)
+	props := inputProperties(b.Doc, w)
 	if len(props) == 0 {
 		fmt.Fprintln(out, "  (none)")
 	}
@@ -186,11 +186,13 @@ type inputProperty struct {
 
 // inputProperties reads the top-level properties of a workflow's inputs
 // schema, required ones first, each group sorted by name.
-func inputProperties(w *arazzo.Workflow) []inputProperty {
+func inputProperties(doc *arazzo.Document, w *arazzo.Workflow) []inputProperty {
 	if w.Inputs == nil {
 		return nil
 	}
-	schema, _ := w.Inputs.Raw.(map[string]any)
+	// "$ref: '#/components/inputs/x'": the component's properties
+	// (secretinputs.go).
+	schema := resolveInputSchema(doc, w.Inputs.Raw, 0)
 	props, _ := schema["properties"].(map[string]any)
 	required := map[string]bool{}
 	if list, ok := schema["required"].([]any); ok {
