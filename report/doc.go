@@ -3,7 +3,10 @@
 // workflows), HAR 1.2 (WriteHAR), JUnit XML (WriteJUnit) and a single
 // self-contained HTML page (WriteHTML, WriteHTMLWith: the workflow graph
 // with the path taken, a timeline, every attempt masked). It works from the
-// runtime.Result the executor returns; it runs nothing.
+// runtime.Result the executor returns; it runs nothing. Secrets returns
+// the secret values one step attempt carries where the reports find them
+// by their place, for callers that print while the run goes on (the CLI's
+// progress, stdout and journal mask them as the reports do).
 //
 // It owns the report shapes and the masking applied to them. It imports
 // runtime, arazzo, graph (for the HTML page's flowchart) and the standard
