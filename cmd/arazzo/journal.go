@@ -389,6 +389,20 @@ func (m *masker) value(v any, key, where string) any {
 			out[i] = m.value(e, "", pointerJoin(where, strconv.Itoa(i)))
 		}
 		return out
+	case json.Number, float64, int, int64:
+		// A number holding a known secret (a numeric PIN input echoed
+		// back) is withheld like a string. Its name alone does not
+		// withhold it (tokenCount: 3 is no secret).
+		text := fmt.Sprint(x)
+		if f, ok := x.(float64); ok {
+			text = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		if m.redact != nil && m.redact(text) != text {
+			if where != "" {
+				m.withheld = append(m.withheld, where)
+			}
+			return "***"
+		}
 	}
 	return v
 }
