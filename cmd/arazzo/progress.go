@@ -95,7 +95,9 @@ func (p *progress) body(prefix string, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	s := string(b)
+	// Masked before it is cut: a secret across the cut would otherwise
+	// show its first half.
+	s := p.redact(string(b))
 	cut := ""
 	if len(s) > maxVerboseBody {
 		cut = fmt.Sprintf("\n[... %d more bytes]", len(s)-maxVerboseBody)
