@@ -289,7 +289,9 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		if res.Err != nil {
 			reason = redact(res.Err.Error())
 		}
-		if f.timeout > 0 && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+		// Only when --timeout itself expired: a --request-timeout also
+		// ends in context.DeadlineExceeded, and its message names it.
+		if f.timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
 			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
 		}
 		if errors.Is(res.Err, context.Canceled) && e.ctx.Err() != nil {

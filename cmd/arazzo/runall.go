@@ -181,8 +181,19 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 			fmt.Fprintln(e.stderr, a.redact(s))
 		}
 	}
+	// The workflow in flight when --timeout expired is the last one that
+	// was not skipped; an earlier one that failed with a deadline hit
+	// --request-timeout, whose message names it.
+	inFlight := -1
+	if f.timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		for i, res := range results {
+			if !res.Skipped {
+				inFlight = i
+			}
+		}
+	}
 	ok := true
-	for _, res := range results {
+	for i, res := range results {
 		if res.Success {
 			continue
 		}
@@ -194,7 +205,7 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 		if res.Err != nil {
 			reason = a.redact(res.Err.Error())
 		}
-		if f.timeout > 0 && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
+		if i == inFlight && errors.Is(res.Err, context.DeadlineExceeded) && e.ctx.Err() == nil {
 			// As for a single run: say which limit, not "context deadline exceeded".
 			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
 		}
