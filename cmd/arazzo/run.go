@@ -348,6 +348,7 @@ func readInputs(e *env, file string, pairs []string) (map[string]any, error) {
 		if err := yaml.Unmarshal(data, &v); err != nil {
 			return nil, usageErrorf("--inputs %s: not JSON or YAML: %v", file, err)
 		}
+		v = stringKeys(v, 0)
 		if v != nil {
 			m, ok := v.(map[string]any)
 			if !ok {
@@ -373,6 +374,35 @@ func readInputs(e *env, file string, pairs []string) (map[string]any, error) {
 		inputs[name] = v
 	}
 	return inputs, nil
+}
+
+// stringKeys turns the YAML mappings whose keys are not all strings
+// (1: a, true: b), which YAML decodes as map[any]any, into JSON objects
+// keyed by the key's text, as a YAML-to-JSON conversion does: inputs are
+// JSON values (the schema check, request bodies and journals need them
+// to be), and such a mapping was refused as "not an object" at the top
+// and broke journals when nested.
+func stringKeys(v any, depth int) any {
+	if depth > 10000 {
+		return v // deeper than any YAML the parser accepts
+	}
+	switch x := v.(type) {
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[fmt.Sprint(k)] = stringKeys(e, depth+1)
+		}
+		return out
+	case map[string]any:
+		for k, e := range x {
+			x[k] = stringKeys(e, depth+1)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = stringKeys(e, depth+1)
+		}
+	}
+	return v
 }
 
 func jsonKind(v any) string {
