@@ -102,7 +102,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	doc := filepath.Join(dir, "vault.arazzo.yaml")
 	docRef := filepath.Join(dir, "vault-ref.arazzo.yaml")
-	common := []string{"--server", "vault=" + srv.URL + "/v1", "--auth", "queryKey=" + e2eAPIKey, "--verbose"}
+	common := []string{"--server", "vault=" + srv.URL + "/v1", "--auth", "queryKey=" + e2eAPIKey, "--verbose", "--check-requests"}
 	environ := []string{"ARAZZO_AUTH_BEARER=" + e2eBearer}
 
 	tests := []struct {
@@ -123,6 +123,10 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			[]string{"r4.json", "h4.har", "j4.xml", "p4.html"}, -1},
 		{"inputs by $ref, nested and numeric secrets", []string{"run", docRef, "--inputs", inputsRef, "--report", "r5.json", "--har", "h5.har", "--junit", "j5.xml", "--html", "p5.html", "--journal", "jr5.json"},
 			[]string{"r5.json", "h5.har", "j5.xml", "p5.html", "jr5.json"}, exitFailed},
+		// --strict: the contract problem about the echoed pin becomes the
+		// step's failure reason.
+		{"--strict", []string{"run", doc, "--inputs", inputs, "--strict", "--report", "r7.json", "--junit", "j7.xml", "--html", "p7.html"},
+			[]string{"r7.json", "j7.xml", "p7.html"}, exitFailed},
 		{"inputs by $ref, --all", []string{"run", docRef, "--inputs", inputsRef, "--all", "--report", "r6.json", "--har", "h6.har", "--junit", "j6.xml"},
 			[]string{"r6.json", "h6.har", "j6.xml"}, exitFailed},
 	}
