@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -32,7 +33,8 @@ type env struct {
 	stdout, stderr io.Writer
 	environ        []string
 	ctx            context.Context
-	noCache        bool // run --no-cache: loadBundle bypasses the OpenAPI cache
+	noCache        bool         // run --no-cache: loadBundle bypasses the OpenAPI cache
+	loadClient     *http.Client // run: fetches documents with the run's TLS and --allow-host settings
 }
 
 func (e *env) getenv(name string) string {
@@ -137,7 +139,7 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // diagnostic to w. It fails (exit 2) when the file cannot be read or has
 // errors, unless allowErrors is set.
 func loadBundle(e *env, file string, w io.Writer) (*runtime.Bundle, error) {
-	b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{NoCache: e.noCache})
+	b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{NoCache: e.noCache, HTTPClient: e.loadClient})
 	if err != nil {
 		return nil, &exitError{code: exitInvalid, err: err}
 	}

@@ -167,6 +167,14 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	// Through the load options, not the process environment: Main may
 	// run in-process (tests, embedding) and must not change later calls.
 	e.noCache = f.noCache
+	// One client for everything the run fetches or sends, so --allow-host,
+	// --ca-cert, --insecure and mutual TLS apply to source descriptions
+	// fetched over the network too.
+	client, err := newHTTPClient(e, &f.transport)
+	if err != nil {
+		return err
+	}
+	e.loadClient = client
 	b, err := loadBundle(e, file, e.stderr)
 	if err != nil {
 		return err
@@ -213,10 +221,6 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 			fmt.Fprintln(e.stderr, "note: --mock: credentials are not sent to the mock")
 		}
 	} else {
-		client, err := newHTTPClient(e, &f.transport)
-		if err != nil {
-			return err
-		}
 		opts.HTTPClient = client
 		creds = append(creds, auth.FromEnv(e.environ, schemeNames(b))...)
 		if len(creds) > 0 {
