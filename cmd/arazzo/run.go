@@ -212,7 +212,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 	// (and tokens obtained with them) and inputs that the schema marks as
 	// secret.
 	secretInputs, secretVals := findSecretInputs(b.Doc, targets, inputs)
-	redact := auth.Redactor(secretVals...)
+	redact := withFlagNames(auth.Redactor(secretVals...))
 	if f.mock {
 		client, mockServers := mockClient(b, plan, targets, f.mockSeed)
 		opts.HTTPClient = client
@@ -581,4 +581,19 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// flagNames rewords the runtime's limit messages, which name library
+// options, with the flags a CLI user sets.
+var flagNames = strings.NewReplacer(
+	"(MaxSteps)", "(--max-steps)",
+	"(MaxBodyBytes)", "(--max-body)",
+	"(MaxDepth)", "(the sub-workflow nesting limit)",
+)
+
+// withFlagNames applies flagNames after redact; everything the run prints
+// or writes goes through the redactor, so limit messages read the same
+// everywhere.
+func withFlagNames(redact func(string) string) func(string) string {
+	return func(s string) string { return flagNames.Replace(redact(s)) }
 }
