@@ -1,11 +1,14 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -79,6 +82,14 @@ func Redactor(secrets ...string) func(string) string {
 		add(base64.StdEncoding.EncodeToString([]byte(s)))
 		add(url.QueryEscape(s))
 		add(url.PathEscape(s))
+		// Escaped inside a JSON string (a request body as sent, with or
+		// without HTML escaping) or a Go-quoted one (%q in a message): a
+		// secret with a quote or a backslash is written differently.
+		add(jsonInner(s, true))
+		add(jsonInner(s, false))
+		if q := strconv.Quote(s); len(q) >= 2 {
+			add(q[1 : len(q)-1])
+		}
 	}
 	if len(all) == 0 {
 		return func(s string) string { return s }
@@ -95,6 +106,21 @@ func Redactor(secrets ...string) func(string) string {
 	}
 	r := strings.NewReplacer(pairs...)
 	return r.Replace
+}
+
+// jsonInner is s as written inside a JSON string, without the quotes.
+func jsonInner(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	if enc.Encode(s) != nil {
+		return ""
+	}
+	out := strings.TrimSuffix(b.String(), "\n")
+	if len(out) < 2 {
+		return ""
+	}
+	return out[1 : len(out)-1]
 }
 
 // commonKeyWords are substrings of header names that carry credentials in

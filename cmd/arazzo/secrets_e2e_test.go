@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,14 +20,14 @@ import (
 // The secrets of the end-to-end masking test. Each is distinctive so that a
 // leak is found by a plain substring search, whatever surrounds it.
 const (
-	e2ePassword = "pw-SECRET-1111"  // input, format: password (request body)
+	e2ePassword = `pw"SECRET\1111`  // input, format: password (request body; escaped there)
 	e2ePin      = "pin-SECRET-2222" // input, writeOnly, a harmless name (header, body, echoed back, output)
 	e2eAPIKey   = "ak-SECRET-3333"  // --auth, apiKey in the query string (URL)
 	e2eBearer   = "bt-SECRET-4444"  // ARAZZO_AUTH_BEARER, http bearer (Authorization)
 	e2eToken    = "tok-SECRET-5555" // issued by the API in access_token, then sent as a Bearer header
 	e2eCookie   = "ck-SECRET-6666"  // issued by the API in Set-Cookie
 	e2eCode     = 98765432          // vault-ref: an integer input, format: password
-	e2eRecovery = "rec-SECRET-7777" // vault-ref: writeOnly, nested in an object input
+	e2eRecovery = "rec<SECRET>&777" // vault-ref: writeOnly, nested in an object input
 )
 
 var e2eSecrets = []string{e2ePassword, e2ePin, e2eAPIKey, e2eBearer, e2eToken, e2eCookie, "98765432", e2eRecovery}
@@ -169,12 +171,28 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			}
 			for where, text := range outputs {
 				for _, s := range e2eSecrets {
-					if i := strings.Index(text, s); i >= 0 {
-						lo, hi := max(0, i-120), min(len(text), i+len(s)+40)
-						t.Errorf("%s holds the secret %s: ...%s...", where, s, text[lo:hi])
+					for _, form := range secretForms(s) {
+						if i := strings.Index(text, form); i >= 0 {
+							lo, hi := max(0, i-120), min(len(text), i+len(form)+40)
+							t.Errorf("%s holds the secret %s as %s: ...%s...", where, s, form, text[lo:hi])
+						}
 					}
 				}
 			}
 		})
 	}
+}
+
+// secretForms are the ways a secret can be written: as is, escaped in a
+// JSON string (with and without HTML escaping), Go-quoted, HTML-escaped.
+func secretForms(s string) []string {
+	forms := []string{s, html.EscapeString(s), strconv.Quote(s)[1 : len(strconv.Quote(s))-1]}
+	j, _ := json.Marshal(s)
+	forms = append(forms, string(j[1:len(j)-1]))
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	forms = append(forms, strings.TrimSuffix(b.String(), "\n")[1:len(strings.TrimSuffix(b.String(), "\n"))-1])
+	return forms
 }
