@@ -209,6 +209,10 @@ func runAll(e *env, f *runFlags, a allRun, ctx context.Context, opts runtime.Opt
 			// As for a single run: say which limit, not "context deadline exceeded".
 			reason = fmt.Sprintf("the run took longer than --timeout %s; the request in flight was cancelled", f.timeout)
 		}
+		if errors.Is(res.Err, context.Canceled) && e.ctx.Err() != nil {
+			// SIGINT/SIGTERM, as for a single run.
+			reason = "interrupted by a signal; the request in flight was cancelled (" + reason + ")"
+		}
 		fmt.Fprintf(e.stderr, "arazzo: workflow %s failed: %s\n", res.WorkflowID, reason)
 	}
 	if !ok || stdoutErr != nil {
