@@ -292,7 +292,9 @@ func (a *ActionTaken) String() string {
 	}
 	switch a.Type {
 	case arazzo.ActionRetry:
-		fmt.Fprintf(&b, " (%d/%d, after %s", a.Retry, a.RetryLimit, a.RetryAfter)
+		// Milliseconds are enough for people (an HTTP-date Retry-After
+		// gives waits like 992.005622ms).
+		fmt.Fprintf(&b, " (%d/%d, after %s", a.Retry, a.RetryLimit, a.RetryAfter.Round(time.Millisecond))
 		if a.RetryFromHeader {
 			b.WriteString(" from Retry-After")
 		}
