@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -28,10 +29,30 @@ func (e *requestTimeoutError) Unwrap() error { return e.err }
 // going; a cancelled or timed-out run keeps its own error.
 func (r *run) explainTimeout(reqCtx context.Context, err error) error {
 	if err == nil || r.ctx.Err() != nil || !errors.Is(reqCtx.Err(), context.DeadlineExceeded) {
-		return err
+		return tidyTransportError(err)
 	}
 	return &requestTimeoutError{timeout: r.opts.RequestTimeout, err: err}
 }
+
+// tidyTransportError drops the name of net/http's internal function that
+// some connection errors carry depending on timing ("readLoopPeekFailLocked:
+// remote error: tls: certificate required"): the same fault then always reads
+// the same, for people and for tests. errors.Is/As still see the original.
+func tidyTransportError(err error) error {
+	const internal = "readLoopPeekFailLocked: "
+	if err == nil || !strings.Contains(err.Error(), internal) {
+		return err
+	}
+	return &tidyError{msg: strings.ReplaceAll(err.Error(), internal, ""), err: err}
+}
+
+type tidyError struct {
+	msg string
+	err error
+}
+
+func (e *tidyError) Error() string { return e.msg }
+func (e *tidyError) Unwrap() error { return e.err }
 
 // explainBody adds to an output's evaluation error that the response body
 // claimed to be JSON and is not: "JSON pointer /id: value not found" alone

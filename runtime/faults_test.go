@@ -94,3 +94,17 @@ func TestInvalidJSONBodyExplained(t *testing.T) {
 		})
 	}
 }
+
+// TestTidyTransportError: net/http's internal function name is dropped from
+// the message (it appears or not depending on timing: flaky CI), and the
+// original error is still reachable.
+func TestTidyTransportError(t *testing.T) {
+	base := errors.New(`Get "https://x/ok": readLoopPeekFailLocked: remote error: tls: certificate required`)
+	got := tidyTransportError(base)
+	if got.Error() != `Get "https://x/ok": remote error: tls: certificate required` || !errors.Is(got, base) {
+		t.Fatalf("got %q", got)
+	}
+	if plain := errors.New("connection refused"); tidyTransportError(plain) != plain {
+		t.Fatal("other errors must be returned as they are")
+	}
+}
