@@ -59,7 +59,12 @@
 //     External $refs are never fetched.
 //
 // Check adds the checks that need the loaded sources: operationIds exist,
-// operationPath pointers resolve, workflows of arazzo sources exist.
+// operationPath pointers resolve, workflows of arazzo sources exist, and
+// (when the source implements OperationTemplates) path parameters match the
+// operation's path template: a step's path parameter that is not a variable
+// of the path is an error with a did-you-mean, and so is a variable that
+// neither the step nor its workflow gives a value. Workflow-level path
+// parameters apply only to the steps whose path has the variable.
 //
 // # Choices where the spec is silent (or contradicts itself)
 //
@@ -99,6 +104,14 @@
 //     stepIds outside [A-Za-z0-9_-], a parameter "in" on a step that calls a
 //     workflow, a requestBody on such a step, a constant output, strings that
 //     almost are runtime expressions (expr.Suspicious).
+//   - Parameter names are case-sensitive (Parameter Object), so header
+//     parameters differing only in case are distinct; as HTTP header names
+//     are not, they get a warning that only the last one is sent. An exact
+//     duplicate (name and in) is an error.
+//   - $workflows.X.outputs read in a workflow that X cannot have run before
+//     (not in its dependsOn closure, not called by a step, not named by an
+//     action) is a warning; an inputs schema whose type is not object is a
+//     warning (inputs are always an object).
 //   - Diagnostics found twice (by the schema and by a semantic check) are
 //     worded identically and reported once.
 package arazzo
