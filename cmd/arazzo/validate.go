@@ -56,11 +56,13 @@ or a file that cannot be read.`,
 			// One source cache for the whole call: a description named by
 			// many files is loaded once.
 			sources := runtime.NewSourceCache()
+			unreadable := 0
 			for _, file := range args {
 				b, err := runtime.Load(e.ctx, file, runtime.LoadOptions{Sources: sources, NoCache: noCache})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "arazzo: %v\n", err)
 					code = exitInvalid
+					unreadable++
 					continue
 				}
 				ds := b.Diagnostics
@@ -85,7 +87,11 @@ or a file that cannot be read.`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(e.stderr, "%s checked: %s\n", plural(len(args), "file"), countDiagnostics(total))
+				summary := fmt.Sprintf("%s checked: %s", plural(len(args)-unreadable, "file"), countDiagnostics(total))
+				if unreadable > 0 {
+					summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))
+				}
+				fmt.Fprintln(e.stderr, summary)
 			}
 			if code != exitOK {
 				return exitWith(code)
