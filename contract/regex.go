@@ -1,8 +1,11 @@
 package contract
 
 import (
+	"container/list"
+	"context"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2"
@@ -13,6 +16,24 @@ import (
 // against an ECMA-262 pattern. A timeout counts as a match: a pathological
 // pattern in a description must not stall a run nor fail a step.
 const ecmaMatchTimeout = 100 * time.Millisecond
+
+// patternBudget bounds the total time spent in ECMA-262 (regexp2) matches
+// while one message is validated (validateWithin). The per-value timeout
+// alone is not enough: a body of 10,000 strings against a pathological
+// pattern would take 10,000 × 100 ms. When the budget is spent the
+// remaining pattern checks of that message are skipped (they count as
+// matches) and the caller reports one KindUnchecked problem
+// (patternBudgetProblem). A variable so tests can shorten it.
+var patternBudget = time.Second
+
+// maxCachedPatterns caps compiledPatterns: descriptions repeat the same few
+// patterns, but a long-lived library user (or a hostile description with
+// generated patterns) must not grow the cache without bound.
+const maxCachedPatterns = 4096
+
+// ecmaMatchHook, when set (tests only), is called before every regexp2
+// match, so a test can count them without timing anything.
+var ecmaMatchHook func()
 
 // re2Regexp is a pattern RE2 compiles (linear time).
 type re2Regexp struct{ re *regexp.Regexp }
@@ -28,7 +49,18 @@ type ecmaRegexp struct {
 }
 
 func (r ecmaRegexp) MatchString(s string) bool {
+	b := activeBudget.Load()
+	if b != nil && !b.allow() {
+		return true // budget spent: skipped, reported once by the caller
+	}
+	if h := ecmaMatchHook; h != nil {
+		h()
+	}
+	start := time.Now()
 	ok, err := r.re.MatchString(s)
+	if b != nil {
+		b.spend(time.Since(start))
+	}
 	return ok || err != nil
 }
 func (r ecmaRegexp) String() string { return r.src }
@@ -40,17 +72,141 @@ type anyRegexp struct{ src string }
 func (anyRegexp) MatchString(string) bool { return true }
 func (r anyRegexp) String() string        { return r.src }
 
-// compiledPatterns caches compiled patterns by source for the whole
-// process: a compiled pattern is immutable and safe for concurrent use, and
-// real descriptions repeat the same few patterns many times.
-var compiledPatterns sync.Map // string -> jsonschema.Regexp
+// matchBudget is the time left for regexp2 matches of one message.
+// Its fields are atomic because a Validate that bypasses validateWithin
+// could still see it (activeBudget is process-wide).
+type matchBudget struct {
+	ctx       context.Context
+	left      atomic.Int64 // nanoseconds
+	exhausted atomic.Bool
+}
+
+func (b *matchBudget) allow() bool {
+	if b.exhausted.Load() {
+		return false
+	}
+	if b.left.Load() <= 0 || b.ctx.Err() != nil {
+		b.exhausted.Store(true)
+		return false
+	}
+	return true
+}
+
+func (b *matchBudget) spend(d time.Duration) { b.left.Add(-int64(d)) }
+
+var (
+	// budgetMu serializes the validations that may run regexp2 patterns,
+	// so activeBudget is the budget of the message being validated: the
+	// compiled patterns are shared (cache, compiled schemas) and
+	// jsonschema gives a pattern no per-call context. Validations are
+	// CPU-bound and short next to HTTP; a pathological one holds the lock
+	// for at most patternBudget (+ one ecmaMatchTimeout).
+	budgetMu     sync.Mutex
+	activeBudget atomic.Pointer[matchBudget]
+	// haveECMA: some pattern needed regexp2. Until then no validation can
+	// run one, and validateWithin takes no lock.
+	haveECMA atomic.Bool
+)
+
+// validateWithin validates v against sch with at most patternBudget spent
+// in regexp2 matches, and stops matching when ctx is done. exhausted
+// reports that some pattern checks were skipped: err then misses the
+// violations they would have found (never reports false ones), and the
+// caller adds patternBudgetProblem.
+//
+// Every validation of a schema compiled with compileRegexp should go
+// through it; a Validate outside it is only bounded per value.
+func validateWithin(ctx context.Context, sch *jsonschema.Schema, v any) (exhausted bool, err error) {
+	if !haveECMA.Load() {
+		return false, sch.Validate(v)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	b := &matchBudget{ctx: ctx}
+	b.left.Store(int64(patternBudget))
+	budgetMu.Lock()
+	activeBudget.Store(b)
+	defer func() {
+		activeBudget.Store(nil)
+		budgetMu.Unlock()
+	}()
+	err = sch.Validate(v)
+	return b.exhausted.Load(), err
+}
+
+// patternBudgetProblem is the one problem reported for a message whose
+// pattern checks were cut short by validateWithin.
+func patternBudgetProblem(in, schemaPointer string) Problem {
+	return Problem{
+		In: in, Kind: KindUnchecked, SchemaPointer: schemaPointer,
+		Message: "pattern checks took longer than " + patternBudget.String() +
+			" in total (a slow regular expression in the description); the remaining pattern checks of this body were skipped",
+	}
+}
+
+// patternCache is a bounded LRU of compiled patterns by source, shared by
+// every Checker of the process: a compiled pattern is immutable and safe
+// for concurrent use, and real descriptions repeat the same few patterns.
+// An evicted pattern stays alive in the schemas that use it; it is only
+// compiled again by the next schema that needs it.
+type patternCache struct {
+	mu  sync.Mutex
+	max int
+	ll  *list.List // front = most recently used; values are *patternEntry
+	m   map[string]*list.Element
+}
+
+type patternEntry struct {
+	src string
+	re  jsonschema.Regexp
+}
+
+func newPatternCache(max int) *patternCache {
+	return &patternCache{max: max, ll: list.New(), m: map[string]*list.Element{}}
+}
+
+func (c *patternCache) get(src string) (jsonschema.Regexp, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[src]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*patternEntry).re, true
+	}
+	return nil, false
+}
+
+// add stores re unless src is already there, and returns the cached one.
+func (c *patternCache) add(src string, re jsonschema.Regexp) jsonschema.Regexp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[src]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*patternEntry).re
+	}
+	c.m[src] = c.ll.PushFront(&patternEntry{src, re})
+	for c.ll.Len() > c.max {
+		old := c.ll.Back()
+		c.ll.Remove(old)
+		delete(c.m, old.Value.(*patternEntry).src)
+	}
+	return re
+}
+
+func (c *patternCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}
+
+var compiledPatterns = newPatternCache(maxCachedPatterns)
 
 // compileRegexp is the jsonschema RegexpEngine: RE2 first (it is linear
 // time and agrees with ECMA-262 on the common subset), regexp2 in
 // ECMAScript mode for the rest. It never returns an error.
 func compileRegexp(src string) (jsonschema.Regexp, error) {
-	if v, ok := compiledPatterns.Load(src); ok {
-		return v.(jsonschema.Regexp), nil
+	if re, ok := compiledPatterns.get(src); ok {
+		return re, nil
 	}
 	var out jsonschema.Regexp
 	if re, err := regexp.Compile(src); err == nil {
@@ -58,9 +214,9 @@ func compileRegexp(src string) (jsonschema.Regexp, error) {
 	} else if re, err := regexp2.Compile(src, regexp2.ECMAScript); err == nil {
 		re.MatchTimeout = ecmaMatchTimeout
 		out = ecmaRegexp{re: re, src: src}
+		haveECMA.Store(true)
 	} else {
 		out = anyRegexp{src}
 	}
-	v, _ := compiledPatterns.LoadOrStore(src, out)
-	return v.(jsonschema.Regexp), nil
+	return compiledPatterns.add(src, out), nil
 }

@@ -1,0 +1,155 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func compileTestSchema(t *testing.T, schema map[string]any) *jsonschema.Schema {
+	t.Helper()
+	comp := (&Checker{}).newCompiler()
+	if err := comp.AddResource("mem:///t.json", schema); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := comp.Compile("mem:///t.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// Regression: the 100 ms timeout was per value, so a body of many strings
+// against a pathological ECMA pattern stalled the check for minutes.
+// validateWithin spends at most patternBudget on regexp2 matches of one
+// message, then skips the rest and says so. Asserts a bounded number of
+// regexp2 calls, not a duration.
+func TestPatternBudgetPerMessage(t *testing.T) {
+	old := patternBudget
+	patternBudget = 250 * time.Millisecond
+	var calls atomic.Int64
+	ecmaMatchHook = func() { calls.Add(1) }
+	t.Cleanup(func() { patternBudget = old; ecmaMatchHook = nil })
+
+	// The lookahead forces regexp2; (a+)+$ backtracks exponentially on
+	// "aaaa…!", so each match runs into the 100 ms per-value timeout.
+	sch := compileTestSchema(t, map[string]any{
+		"type":  "array",
+		"items": map[string]any{"type": "string", "pattern": "^(?=a)(a+)+$"},
+	})
+	const n = 10000
+	body := make([]any, n)
+	for i := range body {
+		body[i] = strings.Repeat("a", 40) + "!"
+	}
+
+	tests := []struct {
+		name          string
+		ctx           func() context.Context
+		wantExhausted bool
+		maxCalls      int64
+	}{
+		{"budget", context.Background, true, 50},
+		{"cancelled context", func() context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls.Store(0)
+			exhausted, err := validateWithin(tt.ctx(), sch, body)
+			if exhausted != tt.wantExhausted {
+				t.Fatalf("exhausted = %v, want %v (err %v)", exhausted, tt.wantExhausted, err)
+			}
+			// Timed-out and skipped matches count as matches: no violation.
+			if err != nil {
+				t.Fatalf("unexpected violations: %v", err)
+			}
+			if c := calls.Load(); c > tt.maxCalls {
+				t.Fatalf("%d regexp2 calls for %d values, want at most %d", c, n, tt.maxCalls)
+			}
+		})
+	}
+
+	p := patternBudgetProblem("response", "/paths/~1x/get/responses/200/content/application~1json/schema")
+	if p.Kind != KindUnchecked || p.Violation() || !strings.Contains(p.Message, "skipped") {
+		t.Fatalf("problem = %+v", p)
+	}
+}
+
+// A fast ECMA pattern still reports its violations and does not exhaust
+// the budget; the budget is per message (a second message starts fresh).
+func TestPatternBudgetFastPattern(t *testing.T) {
+	sch := compileTestSchema(t, map[string]any{
+		"type":  "array",
+		"items": map[string]any{"type": "string", "pattern": "^(?!admin).*$"},
+	})
+	for range 2 {
+		exhausted, err := validateWithin(context.Background(), sch, []any{"bob", "admin1"})
+		if exhausted {
+			t.Fatal("fast pattern exhausted the budget")
+		}
+		if err == nil || !strings.Contains(err.Error(), "admin1") {
+			t.Fatalf("want the admin1 violation, got %v", err)
+		}
+	}
+}
+
+// Regression: compiledPatterns kept every pattern ever compiled. It is an
+// LRU capped at maxCachedPatterns.
+func TestPatternCacheBound(t *testing.T) {
+	tests := []struct {
+		name string
+		max  int
+		add  int
+	}{
+		{"under", 8, 5},
+		{"at", 8, 8},
+		{"over", 8, 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newPatternCache(tt.max)
+			for i := range tt.add {
+				src := fmt.Sprintf("^p%d$", i)
+				c.add(src, anyRegexp{src})
+			}
+			if got, want := c.len(), min(tt.add, tt.max); got != want {
+				t.Fatalf("len = %d, want %d", got, want)
+			}
+			// The most recent pattern is kept, the oldest evicted when over.
+			if _, ok := c.get(fmt.Sprintf("^p%d$", tt.add-1)); !ok {
+				t.Fatal("most recent pattern evicted")
+			}
+			if _, ok := c.get("^p0$"); ok != (tt.add <= tt.max) {
+				t.Fatalf("oldest present = %v", ok)
+			}
+		})
+	}
+	// LRU: a pattern used recently survives the eviction of older ones.
+	c := newPatternCache(2)
+	c.add("a", anyRegexp{"a"})
+	c.add("b", anyRegexp{"b"})
+	c.get("a")
+	c.add("c", anyRegexp{"c"})
+	if _, ok := c.get("a"); !ok {
+		t.Fatal("recently used pattern evicted")
+	}
+	if _, ok := c.get("b"); ok {
+		t.Fatal("least recently used pattern kept")
+	}
+	// The process-wide cache honours the cap.
+	for i := range maxCachedPatterns + 10 {
+		compileRegexp(fmt.Sprintf("^bound%d$", i))
+	}
+	if n := compiledPatterns.len(); n > maxCachedPatterns {
+		t.Fatalf("compiledPatterns holds %d, cap %d", n, maxCachedPatterns)
+	}
+}
