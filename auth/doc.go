@@ -106,7 +106,14 @@
 // its own (when at least 4 bytes: shorter parts would shred output and hide
 // nothing), the base64 forms sent in Basic headers, and every token
 // obtained. Redact and Redactor replace each of them, and their base64 and
-// URL-escaped forms, with "***". Errors, String and GoString of this
+// URL-escaped forms, with "***". A secret shorter than 4 characters (a
+// whole credential, or a secret input such as --input password=p) is
+// masked only where its place is known: as a whole token, not preceded
+// nor followed by a letter, digit or '_' — a JSON string value ("p"), a
+// header value (X-Pin: p), a query value (pin=p&), a path segment, or a
+// whole string given to the redactor. Elsewhere it is left alone, so that
+// "output" does not become "out***ut": a 1-3 character secret is no secret,
+// but it never appears as a JSON value or a header value. Errors, String and GoString of this
 // package's types never contain a secret; error text from servers is
 // redacted before it is kept.
 package auth

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Mask is what a secret is replaced with.
@@ -18,8 +20,17 @@ const Mask = "***"
 // minPartLen is the shortest secret *part* (the password of user:password,
 // the secret of client_id:client_secret) masked on its own: masking a
 // two-letter password everywhere would shred the output and hide nothing.
-// Whole values are always masked.
+// Whole values are always masked (short ones only as whole tokens, see
+// minFreeTextLen).
 const minPartLen = 4
+
+// minFreeTextLen is the shortest secret masked wherever it appears. A
+// shorter one (--input password=p) is masked only as a whole token, i.e.
+// where its place is known: a JSON string value ("p"), a query value
+// (pin=p&), a header value (X-Pin: p), a path segment, or the whole string
+// given to the redactor. Masking every "p" would turn "output" into
+// "out***ut" and hide nothing: a 1-3 character secret is no secret.
+const minFreeTextLen = 4
 
 func (a *Authenticator) addSecretLocked(s string) {
 	if s == "" || a.secretOK[s] {
@@ -91,21 +102,111 @@ func Redactor(secrets ...string) func(string) string {
 			add(q[1 : len(q)-1])
 		}
 	}
-	if len(all) == 0 {
+	// Forms of a short secret (every form, even a longer escaped one such
+	// as \u003c) are masked as whole tokens only.
+	short := map[string]bool{}
+	for _, s := range secrets {
+		if s != "" && utf8.RuneCountInString(s) < minFreeTextLen {
+			for _, f := range []string{s, base64.StdEncoding.EncodeToString([]byte(s)), url.QueryEscape(s), url.PathEscape(s), jsonInner(s, true), jsonInner(s, false)} {
+				short[f] = true
+			}
+			if q := strconv.Quote(s); len(q) >= 2 {
+				short[q[1:len(q)-1]] = true
+			}
+		}
+	}
+	var long, tokens []string
+	for _, s := range all {
+		switch {
+		case strings.Trim(s, "*") == "":
+			// "*" would re-mask the mask itself.
+		case short[s]:
+			tokens = append(tokens, s)
+		default:
+			long = append(long, s)
+		}
+	}
+	if len(long) == 0 && len(tokens) == 0 {
 		return func(s string) string { return s }
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if len(all[i]) != len(all[j]) {
-			return len(all[i]) > len(all[j])
-		}
-		return all[i] < all[j]
-	})
-	pairs := make([]string, 0, 2*len(all))
-	for _, s := range all {
-		pairs = append(pairs, s, Mask)
+	byLength := func(all []string) {
+		sort.Slice(all, func(i, j int) bool {
+			if len(all[i]) != len(all[j]) {
+				return len(all[i]) > len(all[j])
+			}
+			return all[i] < all[j]
+		})
 	}
-	r := strings.NewReplacer(pairs...)
-	return r.Replace
+	byLength(long)
+	byLength(tokens)
+	var r *strings.Replacer
+	if len(long) > 0 {
+		pairs := make([]string, 0, 2*len(long))
+		for _, s := range long {
+			pairs = append(pairs, s, Mask)
+		}
+		r = strings.NewReplacer(pairs...)
+	}
+	return func(s string) string {
+		if r != nil {
+			s = r.Replace(s)
+		}
+		if len(tokens) > 0 {
+			s = replaceTokens(s, tokens)
+		}
+		return s
+	}
+}
+
+// isWordRune: letters, digits and '_' make up a word; a short secret next
+// to one is part of a longer word and is left alone.
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// replaceTokens replaces each occurrence of one of tokens (longest first)
+// that is not preceded nor followed by a word character.
+func replaceTokens(s string, tokens []string) string {
+	var b strings.Builder
+	last := 0 // s[last:i] is not yet written
+	for i := 0; i < len(s); {
+		matched := ""
+		if i == 0 || !endsWithWord(s[:i]) {
+			for _, t := range tokens {
+				if strings.HasPrefix(s[i:], t) && !startsWithWord(s[i+len(t):]) {
+					matched = t
+					break
+				}
+			}
+		}
+		if matched == "" {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(Mask)
+		i += len(matched)
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func endsWithWord(s string) bool {
+	r, n := utf8.DecodeLastRuneInString(s)
+	return n > 0 && isWordRune(r)
+}
+
+func startsWithWord(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n > 0 && isWordRune(r)
 }
 
 // jsonInner is s as written inside a JSON string, without the quotes.

@@ -28,8 +28,12 @@ func TestWriteOutputsStaysJSON(t *testing.T) {
 	}{
 		{"PIN inside a number", []string{"1234"}, map[string]any{"id": json.Number("12345"), "n": 1234.0, "k": int64(7)},
 			`{"id":"***","k":7,"n":"***"}`},
-		{"punctuation secret", []string{`", "`, " "}, map[string]any{"a b": "x y", "c": []any{"p, q"}},
-			`{"a***b":"x***y","c":["p,***q"]}`},
+		// Shorter than 4 characters: masked only as whole tokens (auth), so
+		// these spaces are left alone.
+		{"short punctuation secret", []string{`", "`, " "}, map[string]any{"a b": "x y", "c": []any{"p, q"}},
+			`{"a b":"x y","c":["p, q"]}`},
+		{"punctuation secret", []string{`", "]`}, map[string]any{"a": `x", "]y`, "c": []any{`", "]`}},
+			`{"a":"x***y","c":["***"]}`},
 		{"secret in a string", []string{"s3cret"}, map[string]any{"h": "Bearer s3cret", "t": true, "z": nil},
 			`{"h":"Bearer ***","t":true,"z":null}`},
 	}
