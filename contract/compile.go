@@ -12,12 +12,21 @@ import (
 	"github.com/arazzo-run/arazzo/openapi"
 )
 
-// opSchemas holds the compiled schemas of one operation: every response
-// media type and every request body media type, compiled together the
-// first time the operation is checked.
+// opSchemas holds the compiled schemas of one operation, each compiled
+// the first time it is needed: a check compiles only the schema of the
+// status and media type it received (Precompile compiles them all).
 type opSchemas struct {
+	// raw: the operation's generic form is available (a lazily loaded
+	// document, openapi.Document.Raw): schemas are converted from it and
+	// kin-openapi never decodes the description.
+	raw bool
+	mu  sync.Mutex
+	m   map[schemaKey]*schemaSlot
+}
+
+type schemaSlot struct {
 	once sync.Once
-	m    map[schemaKey]*compiledSchema
+	cs   *compiledSchema
 }
 
 type schemaKey struct {
@@ -92,83 +101,160 @@ func (c *Checker) componentURL(dir direction, name string, queue *[]string) stri
 	return u
 }
 
-// schemaFor returns the compiled schema of op's media type, compiling all
-// of op's schemas on first use; nil when there is none.
+// schemaFor returns the compiled schema of op's media type (status "" for
+// the request body), compiling it on first use; nil when there is none.
 func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media string) *compiledSchema {
-	return c.operation(op).m[schemaKey{dir, status, media}]
+	e := c.operation(op)
+	k := schemaKey{dir, status, media}
+	e.mu.Lock()
+	slot := e.m[k]
+	if slot == nil {
+		slot = &schemaSlot{}
+		e.m[k] = slot
+	}
+	e.mu.Unlock()
+	slot.once.Do(func() { slot.cs = c.compileKey(op, e.raw, k) })
+	return slot.cs
 }
 
 func (c *Checker) operation(op *openapi.Operation) *opSchemas {
-	v, ok := c.ops.Load(op)
-	if !ok {
-		v, _ = c.ops.LoadOrStore(op, &opSchemas{})
+	if v, ok := c.ops.Load(op); ok {
+		return v.(*opSchemas)
 	}
-	e := v.(*opSchemas)
-	e.once.Do(func() { e.m = c.compileOperation(op) })
-	return e
+	e := &opSchemas{m: map[schemaKey]*schemaSlot{}}
+	if c.doc != nil {
+		_, e.raw = c.doc.Raw(op.Pointer)
+	}
+	v, _ := c.ops.LoadOrStore(op, e)
+	return v.(*opSchemas)
 }
 
 // Precompile compiles op's schemas now (they are otherwise compiled on the
-// first check) and returns what cannot be compiled, or nil.
+// first check that needs each) and returns what cannot be compiled, or nil.
 func (c *Checker) Precompile(op *openapi.Operation) error {
 	if c == nil || op == nil {
 		return nil
 	}
-	c.ensureSchemas()
 	var errs []error
-	for k, cs := range c.operation(op).m {
-		if cs.err != nil {
+	for _, k := range schemaKeys(op) {
+		if cs := c.schemaFor(op, k.dir, k.status, k.media); cs != nil && cs.err != nil {
 			errs = append(errs, fmt.Errorf("%s %s %s: %w", dirNames[k.dir], k.status, k.media, cs.err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (c *Checker) compileOperation(op *openapi.Operation) map[schemaKey]*compiledSchema {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m := map[schemaKey]*compiledSchema{}
-	for code, r := range op.Responses {
+// schemaKeys lists every media type of op that has a schema, responses
+// (by status) first, then the request body.
+func schemaKeys(op *openapi.Operation) []schemaKey {
+	var out []schemaKey
+	for _, code := range sortedCodes(op) {
+		r := op.Responses[code]
 		if r == nil {
 			continue
 		}
 		for _, mt := range r.Content {
-			ptr := op.Pointer + "/responses/" + escapeToken(code) + "/content/" + escapeToken(mt.Type) + "/schema"
-			if cs := c.compile(toResponse, mt.Schema, ptr); cs != nil {
-				m[schemaKey{toResponse, code, mt.Type}] = cs
+			if mt.Schema != nil {
+				out = append(out, schemaKey{toResponse, code, mt.Type})
 			}
 		}
 	}
 	if op.RequestBody != nil {
 		for _, mt := range op.RequestBody.Content {
-			ptr := op.Pointer + "/requestBody/content/" + escapeToken(mt.Type) + "/schema"
-			if cs := c.compile(toRequest, mt.Schema, ptr); cs != nil {
-				m[schemaKey{toRequest, "", mt.Type}] = cs
+			if mt.Schema != nil {
+				out = append(out, schemaKey{toRequest, "", mt.Type})
 			}
 		}
 	}
-	return m
+	return out
 }
+
+// compileKey converts and compiles the schema of one media type of op.
+func (c *Checker) compileKey(op *openapi.Operation, raw bool, k schemaKey) *compiledSchema {
+	var content []openapi.MediaType
+	var ptr string
+	if k.dir == toResponse {
+		r := op.Responses[k.status]
+		if r == nil {
+			return nil
+		}
+		content = r.Content
+		ptr = op.Pointer + "/responses/" + escapeToken(k.status)
+	} else {
+		if op.RequestBody == nil {
+			return nil
+		}
+		content = op.RequestBody.Content
+		ptr = op.Pointer + "/requestBody"
+	}
+	ptr += "/content/" + escapeToken(k.media) + "/schema"
+	var schema any
+	for _, mt := range content {
+		if mt.Type == k.media {
+			schema = mt.Schema
+		}
+	}
+	if schema == nil {
+		return nil
+	}
+	var mk func(dir direction, need func(string) string) schemaConv
+	if raw {
+		v, ok := c.doc.Raw(ptr)
+		if !ok {
+			return nil
+		}
+		mk = func(dir direction, need func(string) string) schemaConv {
+			cv := &rawConverter{v30: c.v30, dir: dir, need: need, doc: c.doc, visiting: map[string]bool{}}
+			return convFuncs{func() any { return cv.node(v, 0) }, cv.component}
+		}
+	} else {
+		c.ensureSchemas()
+		ref, ok := schema.(*openapi3.SchemaRef)
+		if !ok || ref == nil {
+			return nil
+		}
+		mk = func(dir direction, need func(string) string) schemaConv {
+			cv := c.converter(dir)
+			cv.need = need
+			return convFuncs{func() any { return cv.ref(ref, 0) }, cv.component}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.compile(k.dir, ptr, mk)
+}
+
+// schemaConv converts one media type schema (root) and the component
+// schemas it reaches (component): converter for kin-openapi structs,
+// rawConverter for the lazy loader's generic form.
+type schemaConv interface {
+	root() any
+	component(name string) any
+}
+
+type convFuncs struct {
+	r func() any
+	c func(name string) any
+}
+
+func (f convFuncs) root() any                 { return f.r() }
+func (f convFuncs) component(name string) any { return f.c(name) }
 
 // compile converts and compiles one media type schema. When it does not
 // compile with references into the shared components resource (a broken
 // component elsewhere can make the whole resource invalid), it is tried
 // again with every reference inlined. c.mu must be held.
-func (c *Checker) compile(dir direction, schema any, ptr string) (cs *compiledSchema) {
-	ref, ok := schema.(*openapi3.SchemaRef)
-	if !ok || ref == nil {
-		return nil
-	}
-	cs = c.compileWith(dir, ref, ptr, true)
+func (c *Checker) compile(dir direction, ptr string, mk func(direction, func(string) string) schemaConv) *compiledSchema {
+	cs := c.compileWith(dir, ptr, mk, true)
 	if cs.err != nil {
-		if retry := c.compileWith(dir, ref, ptr, false); retry.err == nil {
+		if retry := c.compileWith(dir, ptr, mk, false); retry.err == nil {
 			return retry
 		}
 	}
 	return cs
 }
 
-func (c *Checker) compileWith(dir direction, ref *openapi3.SchemaRef, ptr string, withComponents bool) (cs *compiledSchema) {
+func (c *Checker) compileWith(dir direction, ptr string, mk func(direction, func(string) string) schemaConv, withComponents bool) (cs *compiledSchema) {
 	cs = &compiledSchema{ptr: ptr}
 	defer func() {
 		// The compiler is not hardened against every input a converted
@@ -177,17 +263,18 @@ func (c *Checker) compileWith(dir direction, ref *openapi3.SchemaRef, ptr string
 			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
 		}
 	}()
-	cv := c.converter(dir)
 	var comp *jsonschema.Compiler
 	var queue []string
+	var need func(string) string
 	if withComponents {
 		comp = c.compiler(dir)
 		cs.bases = &c.bases
-		cv.need = func(name string) string { return c.componentURL(dir, name, &queue) }
+		need = func(name string) string { return c.componentURL(dir, name, &queue) }
 	} else {
 		comp = c.newCompiler()
 	}
-	doc := cv.ref(ref, 0)
+	cv := mk(dir, need)
+	doc := cv.root()
 	// The components this schema reaches, and those they reach, each
 	// converted once per Checker and direction.
 	for len(queue) > 0 {

@@ -121,14 +121,17 @@ type Checker struct {
 
 	ops sync.Map // *openapi.Operation -> *opSchemas
 
-	// kinOnce asks the document for its kin-openapi form once, before any
-	// schema is read: a lazily loaded document fills in the operations'
-	// Schema fields only then.
+	// kinOnce asks the document for its kin-openapi form once, before a
+	// kin-openapi schema is read: a lazily loaded document fills in the
+	// operations' Schema fields only then. Operations whose generic form
+	// is available (openapi.Document.Raw) never need it.
 	kinOnce sync.Once
+	kinUsed bool // for tests: set under kinOnce
 }
 
 func (c *Checker) ensureSchemas() {
 	c.kinOnce.Do(func() {
+		c.kinUsed = true
 		if c.doc != nil {
 			c.doc.OpenAPI3()
 		}
@@ -158,7 +161,6 @@ func (c *Checker) CheckResponse(op *openapi.Operation, status int, header http.H
 	if c == nil || op == nil || len(op.Responses) == 0 {
 		return nil
 	}
-	c.ensureSchemas()
 	key, resp := responseFor(op, status)
 	if resp == nil {
 		return []Problem{{
@@ -205,7 +207,6 @@ func (c *Checker) CheckRequest(op *openapi.Operation, req *http.Request, body []
 	if c == nil || op == nil || req == nil {
 		return nil
 	}
-	c.ensureSchemas()
 	var out []Problem
 	var query map[string][]string
 	if req.URL != nil {
