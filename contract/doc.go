@@ -7,18 +7,26 @@
 // It owns: the response and request checks, the conversion of OpenAPI
 // schemas to JSON Schema 2020-12, their compilation (santhosh-tekuri/
 // jsonschema, with an ECMA-262 regular expression engine) and the Problem
-// model. It imports openapi and kin-openapi; it must not import runtime,
+// model. It imports openapi and kin-openapi (for descriptions loaded in full); it must not import runtime,
 // arazzo or cmd (the executor plugs it in, never the reverse).
 //
 //	c := contract.New(doc, contract.Options{})   // once per description (per Plan)
 //	problems := c.CheckResponse(op, status, header, body)
 //	problems = c.CheckRequest(op, req, body)
 //
-// A Checker is safe for concurrent use. An operation's schemas (every
-// response and request media type) are converted and compiled the first
-// time the operation is checked, once, and cached for the Checker's life;
-// component schemas are converted once per Checker and compiled once each,
-// however many operations use them.
+// A Checker is safe for concurrent use. A media type's schema is converted
+// and compiled the first time a check needs it (the status and media type
+// received, or the request body sent), once, and cached for the Checker's
+// life; Precompile does all of an operation's at once. Component schemas
+// are converted once per Checker and compiled once each, however many
+// operations use them.
+//
+// Schemas are read from the generic form of a lazily loaded description
+// (openapi.Document.Raw: what the runtime loads) and converted from it, so
+// that a check never makes kin-openapi decode the description; for a
+// description loaded in full (or an operation the lazy loader handed to
+// the full load), from kin-openapi's structures. Both conversions give the
+// same JSON Schema documents (TestRawConverterMatchesKin).
 //
 // # Rules (where OpenAPI leaves room)
 //

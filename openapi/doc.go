@@ -71,7 +71,9 @@
 // mappings included), form a small sub-document from which the Operations
 // are built directly (genbuild.go mirrors build.go). kin-openapi decodes
 // that sub-document only when OpenAPI3 is first called, which also fills
-// the Schema fields. Choices:
+// the Schema fields. Document.Raw gives the sub-document's generic form
+// (the contract package converts its schemas from it, so a run without
+// --mock never decodes with kin-openapi). Choices:
 //
 //   - Anything unusual (Swagger 2.0, a $ref to another file or into paths, a
 //     path item $ref, YAML anchors shared between parts, flow-style
