@@ -88,6 +88,8 @@ type Authenticator struct {
 	secrets  []string
 	secretOK map[string]bool
 	redactor func(string) string // rebuilt when secrets change; nil = stale
+
+	partial []PartialCredentials // computed by New; see Partial
 }
 
 type credKey struct{ source, scheme string }
@@ -216,6 +218,7 @@ func New(creds []Credential, uses []Use, opts Options) (*Authenticator, error) {
 			a.scopes[k] = appendUnique(a.scopes[k], alt[name]...)
 		}
 	}
+	a.partial = a.findPartial(uses)
 	for name, sc := range opts.Scopes {
 		src, sch := "", name
 		if s, rest, ok := strings.Cut(name, "."); ok && a.docs[s] != nil {

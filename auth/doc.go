@@ -38,7 +38,13 @@
 // alternative is satisfiable, so that given credentials are used. When none
 // is satisfiable the request goes without credentials (the server decides)
 // unless Options.RequireCredentials, which fails the step with the --auth
-// flags and variables that would satisfy it. A header, query parameter or
+// flags and variables that would satisfy it. When some of the schemes an
+// operation needs together have credentials and the others do not (bearer
+// AND apiKey required, only the token given), New records it and Partial
+// lists it (once per operation, with the missing --auth flags): the CLI
+// prints it as a warning, not a failure, because some APIs accept
+// anonymous calls. CombinedSchemes lists, without credentials, the
+// operations with an alternative of several schemes (for describe). A header, query parameter or
 // cookie the request already has (the workflow set it) is never
 // overwritten; an explicit Authorization header also means no token is
 // fetched.

@@ -152,6 +152,11 @@ func describe(out io.Writer, b *runtime.Bundle, plan *runtime.Plan, w *arazzo.Wo
 			fmt.Fprintf(out, "    scopes: %s\n", strings.Join(s.Total, " "))
 		}
 	}
+	// One credential is not enough for these: a run given only part of
+	// them sends the request without credentials (and warns).
+	for _, c := range auth.CombinedSchemes(uses) {
+		fmt.Fprintf(out, "  %s (step %s) needs %s together\n", c.Operation, c.StepID, strings.Join(c.Alternatives, ", or "))
+	}
 }
 
 // describeTarget says what a step calls: "POST /clients (auth0.post_clients)".

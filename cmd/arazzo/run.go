@@ -234,6 +234,11 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 				client.CheckRedirect = a.StripOnRedirect
 			}
 			opts.Authenticate = a.Authenticate
+			// Sent anyway (some APIs accept anonymous calls), but said once
+			// per operation: a half-given credential is a mistake.
+			for _, p := range a.Partial() {
+				fmt.Fprintln(e.stderr, "warning: "+a.Redact(p.String()))
+			}
 			inputRedact := redact
 			redact = func(s string) string { return a.Redact(inputRedact(s)) }
 		}
