@@ -170,6 +170,7 @@ func BenchmarkFirstCompile(b *testing.B) {
 	}{
 		{"users/listUsers", func(t testing.TB) *openapi.Document { return loadDoc(t, "users-3.1.yaml") }, "listUsers"},
 		{"auth0/post_clients", auth0, "post_clients"},
+		{"auth0-lazy/post_clients", auth0Lazy, "post_clients"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			d := tc.doc(b)
@@ -181,5 +182,21 @@ func BenchmarkFirstCompile(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkFirstCheck is the cost of the first check of a response, as a
+// run pays it: the description loaded lazily, only the schema of the
+// status and media type received converted and compiled.
+func BenchmarkFirstCheck(b *testing.B) {
+	d := auth0Lazy(b)
+	op := operation(b, d, "post_clients")
+	h := http.Header{"Content-Type": {"application/json"}}
+	body := []byte(`{"client_id":"abc","name":"orders-worker"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ps := New(d, Options{}).CheckResponse(op, 201, h, body); len(ps) != 0 {
+			b.Fatal(dump(ps))
+		}
 	}
 }
