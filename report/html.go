@@ -124,6 +124,8 @@ type (
 		Attempts   []*htmlAttempt
 		Inputs     string
 		Outputs    string
+		// Resumed: some steps were done by an earlier invocation (legend).
+		Resumed bool
 	}
 	htmlError struct {
 		Kind, Message, StepID, WorkflowID string
@@ -253,6 +255,11 @@ func buildHTML(res *runtime.Result, meta Meta, m *masker, opts HTMLOptions) *htm
 	}
 	p.Timeline, p.Scale = timeline(rep, runs, start, res.Duration)
 	p.Graphs, p.GraphNote = graphs(res, runs, meta, m, opts)
+	for _, g := range p.Graphs {
+		for _, n := range g.Nodes {
+			p.Resumed = p.Resumed || strings.HasSuffix(n.Class, " earlier")
+		}
+	}
 	return p
 }
 

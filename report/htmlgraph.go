@@ -27,7 +27,9 @@ import (
 //
 // The path taken: visited steps are coloured by their last attempt
 // (green passed, amber passed after failed attempts, red failed) with
-// their attempt count; steps never reached are grey; the edges the run
+// their attempt count; steps an earlier invocation completed (a resumed
+// run, Meta.DoneEarlier) are green with a dashed border and "done earlier
+// (journal)"; steps never reached are grey; the edges the run
 // took, the start and the end reached are drawn bold.
 
 // Geometry, in SVG user units (px).
@@ -145,7 +147,7 @@ func graphs(res *runtime.Result, runs []*runtime.StepRun, meta Meta, m *masker, 
 	}
 	out := make([]*svgGraph, 0, len(ch.Workflows))
 	for _, w := range ch.Workflows {
-		out = append(out, drawWorkflow(w, ch, runs, m))
+		out = append(out, drawWorkflow(w, ch, runs, m, meta.DoneEarlier[w.WorkflowID]))
 	}
 	return out, note
 }
@@ -203,8 +205,14 @@ type taken struct {
 	def      bool
 }
 
-func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRun, m *masker) *svgGraph {
+// doneEarlier are the step ids of w an earlier invocation completed (a
+// resumed run, Meta.DoneEarlier): shown as done, not as "not reached".
+func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRun, m *masker, doneEarlier []string) *svgGraph {
 	g := &svgGraph{Title: m.str(w.WorkflowID)}
+	earlier := make(map[string]bool, len(doneEarlier))
+	for _, id := range doneEarlier {
+		earlier[id] = true
+	}
 	index := map[string]int{}
 	byStep := map[string]string{}
 	var startID, okID, failID string
@@ -300,7 +308,7 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 			moves = append(moves, t)
 		}
 	}
-	ran := len(attempts) > 0
+	ran := len(attempts) > 0 || len(earlier) > 0
 
 	// Edges of this workflow, marked taken; cross edges leaving it become
 	// notes only.
@@ -414,6 +422,8 @@ func drawWorkflow(w graph.ChartWorkflow, ch *graph.Chart, runs []*runtime.StepRu
 						break
 					}
 				}
+			} else if n.Kind != graph.NodeMissing && earlier[n.StepID] {
+				sn.Class, sn.Badge = "pass earlier", "done earlier (journal)"
 			} else if n.Kind != graph.NodeMissing {
 				sn.Badge = "not reached"
 			}

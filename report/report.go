@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/arazzo-run/arazzo/arazzo"
+	"github.com/arazzo-run/arazzo/runtime"
 )
 
 // Schema is the JSON Schema (draft 2020-12) of WriteJSON's output, the
@@ -33,6 +34,29 @@ type Meta struct {
 	// order (see StepsOf). Optional: with it, WriteJUnit orders test cases
 	// as written and reports the steps that never ran as skipped.
 	Steps map[string][]string
+	// DoneEarlier lists, by workflow id, the steps an earlier invocation
+	// completed: a run resumed from a journal (runtime.Options.Resume) does
+	// not run them again, so Result.Steps lacks them. The HTML report shows
+	// them as "done earlier (journal)" instead of "not reached". See
+	// DoneEarlierOf.
+	DoneEarlier map[string][]string
+}
+
+// DoneEarlierOf returns, for Meta.DoneEarlier, the steps cp records as
+// completed, by workflow id; nil for a nil checkpoint.
+func DoneEarlierOf(cp *runtime.Checkpoint) map[string][]string {
+	if cp == nil || len(cp.Steps) == 0 {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, s := range cp.Steps {
+		w := s.Workflow
+		if w == "" {
+			w = cp.Workflow
+		}
+		out[w] = append(out[w], s.Step)
+	}
+	return out
 }
 
 // Redactor masks secrets in any string (the auth package's

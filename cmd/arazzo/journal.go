@@ -35,7 +35,9 @@ package main
 //     journal prints the recorded outputs (secrets masked), sends nothing
 //     and exits 0: running it again is what the journal exists to prevent.
 //   - stdout of a resumed run is the outputs a clean run prints; --report,
-//     --har and --junit describe the steps this invocation ran.
+//     --har and --junit describe the steps this invocation ran; the HTML
+//     page shows the steps the journal had recorded as "done earlier
+//     (journal)" rather than "not reached" (report.Meta.DoneEarlier).
 
 import (
 	"bytes"
@@ -55,6 +57,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arazzo-run/arazzo/report"
 	"github.com/arazzo-run/arazzo/runtime"
 )
 
@@ -186,6 +189,15 @@ func checkJournalTarget(path string) error {
 		return usageErrorf("--journal %s holds an unfinished run of workflow %q (%s done); continue it with --resume %s, or delete the file to start over", path, j.Checkpoint.Workflow, stepList(j.Checkpoint), path)
 	}
 	return nil
+}
+
+// doneEarlier is report.Meta.DoneEarlier: the steps of the journal a
+// resumed run started from; nil without --resume (or a nil jr).
+func (jr *journalRun) doneEarlier() map[string][]string {
+	if jr == nil || jr.resume == nil {
+		return nil
+	}
+	return report.DoneEarlierOf(jr.resume.Checkpoint)
 }
 
 // attach wires the journal into the run options, once the secrets to mask

@@ -284,6 +284,7 @@ func runWorkflow(e *env, file string, f *runFlags) error {
 		fmt.Fprintf(e.stderr, "arazzo: %v\n", stdoutErr)
 	}
 	meta := report.Meta{Tool: "arazzo", Version: version, Document: file, Inputs: inputs, SecretInputs: secretInputs, Steps: report.StepsOf(b.Doc)}
+	meta.DoneEarlier = jr.doneEarlier()
 	labels := operationLabels(b.Doc, plan)
 	htmlOpts := report.HTMLOptions{Document: b.Doc, Operation: func(s *arazzo.Step) string { return labels[s] }}
 	if err := writeReports(f, res, meta, redact, htmlOpts); err != nil {
