@@ -117,7 +117,7 @@ var (
 // Every validation of a schema compiled with compileRegexp should go
 // through it; a Validate outside it is only bounded per value.
 func validateWithin(ctx context.Context, sch *jsonschema.Schema, v any) (exhausted bool, err error) {
-	if !haveECMA.Load() {
+	if !haveECMA.Load() || !usesECMA(sch) {
 		return false, sch.Validate(v)
 	}
 	if ctx == nil {
@@ -133,6 +133,83 @@ func validateWithin(ctx context.Context, sch *jsonschema.Schema, v any) (exhaust
 	}()
 	err = sch.Validate(v)
 	return b.exhausted.Load(), err
+}
+
+// ecmaSchemas caches usesECMA by root schema (compiled schemas live as
+// long as their Checker; the entry is a bool).
+var ecmaSchemas sync.Map // *jsonschema.Schema -> bool
+
+// usesECMA reports whether a regexp2 pattern can run while validating
+// against sch: a pattern or patternProperties key anywhere it reaches is
+// an ecmaRegexp, or it has a $dynamicRef/$recursiveRef (resolved at
+// validation time: assumed to). Only such validations take budgetMu, so
+// the others keep running concurrently.
+func usesECMA(sch *jsonschema.Schema) bool {
+	if v, ok := ecmaSchemas.Load(sch); ok {
+		return v.(bool)
+	}
+	seen := map[*jsonschema.Schema]bool{}
+	var walk func(s *jsonschema.Schema) bool
+	walkAny := func(x any) bool {
+		switch x := x.(type) {
+		case *jsonschema.Schema:
+			return walk(x)
+		case []*jsonschema.Schema:
+			for _, s := range x {
+				if walk(s) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	walk = func(s *jsonschema.Schema) bool {
+		if s == nil || seen[s] {
+			return false
+		}
+		seen[s] = true
+		if s.DynamicRef != nil || s.RecursiveRef != nil {
+			return true
+		}
+		if _, ok := s.Pattern.(ecmaRegexp); ok {
+			return true
+		}
+		for re, sub := range s.PatternProperties {
+			if _, ok := re.(ecmaRegexp); ok || walk(sub) {
+				return true
+			}
+		}
+		for _, sub := range []*jsonschema.Schema{s.Ref, s.Not, s.If, s.Then, s.Else, s.PropertyNames,
+			s.UnevaluatedProperties, s.Contains, s.Items2020, s.UnevaluatedItems, s.ContentSchema} {
+			if walk(sub) {
+				return true
+			}
+		}
+		for _, subs := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+			if walkAny(subs) {
+				return true
+			}
+		}
+		for _, sub := range s.Properties {
+			if walk(sub) {
+				return true
+			}
+		}
+		for _, sub := range s.DependentSchemas {
+			if walk(sub) {
+				return true
+			}
+		}
+		for _, d := range s.Dependencies {
+			if walkAny(d) {
+				return true
+			}
+		}
+		return walkAny(s.AdditionalProperties) || walkAny(s.Items) || walkAny(s.AdditionalItems)
+	}
+	uses := walk(sch)
+	ecmaSchemas.Store(sch, uses)
+	return uses
 }
 
 // patternBudgetProblem is the one problem reported for a message whose

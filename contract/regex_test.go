@@ -153,3 +153,28 @@ func TestPatternCacheBound(t *testing.T) {
 		t.Fatalf("compiledPatterns holds %d, cap %d", n, maxCachedPatterns)
 	}
 }
+
+// Only validations that can reach a regexp2 pattern are serialized and
+// budgeted; usesECMA finds one at any depth.
+func TestUsesECMA(t *testing.T) {
+	tests := []struct {
+		name   string
+		schema map[string]any
+		want   bool
+	}{
+		{"RE2 pattern", map[string]any{"type": "string", "pattern": "^[a-z]+$"}, false},
+		{"no pattern", map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "integer"}}}, false},
+		{"ECMA pattern", map[string]any{"type": "string", "pattern": "^(?!x)"}, true},
+		{"deep in items", map[string]any{"items": map[string]any{"properties": map[string]any{"a": map[string]any{"anyOf": []any{map[string]any{"pattern": `(?<=a)b`}}}}}}, true},
+		{"patternProperties key", map[string]any{"patternProperties": map[string]any{"^(?!x)": true}}, true},
+		{"additionalProperties", map[string]any{"additionalProperties": map[string]any{"pattern": "^(?=y)"}}, true},
+		{"$defs via $ref", map[string]any{"$ref": "#/$defs/a", "$defs": map[string]any{"a": map[string]any{"pattern": "^(?=z)"}}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := usesECMA(compileTestSchema(t, tt.schema)); got != tt.want {
+				t.Fatalf("usesECMA = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
