@@ -200,3 +200,29 @@ func BenchmarkFirstCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWarmRunChecks is what a warm `arazzo run` of the seed pays for
+// its response checks: the description loaded lazily from the cache, a
+// fresh Checker, and the first check of each seed operation's 201.
+func BenchmarkWarmRunChecks(b *testing.B) {
+	ids := make([]string, len(seedOps))
+	for i, s := range seedOps {
+		ids[i] = s.id
+	}
+	opts := openapi.LoadOptions{Operations: ids, CacheDir: b.TempDir()}
+	if _, err := openapi.Load(context.Background(), auth0File, opts); err != nil {
+		b.Fatal(err)
+	}
+	h := http.Header{"Content-Type": {"application/json"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := openapi.Load(context.Background(), auth0File, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := New(d, Options{})
+		for _, id := range ids {
+			c.CheckResponse(operation(b, d, id), 201, h, []byte(`{}`))
+		}
+	}
+}
