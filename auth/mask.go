@@ -139,6 +139,10 @@ func Redactor(secrets ...string) func(string) string {
 	}
 	byLength(long)
 	byLength(tokens)
+	var first [256]bool
+	for _, t := range tokens {
+		first[t[0]] = true
+	}
 	var r *strings.Replacer
 	if len(long) > 0 {
 		pairs := make([]string, 0, 2*len(long))
@@ -152,7 +156,7 @@ func Redactor(secrets ...string) func(string) string {
 			s = r.Replace(s)
 		}
 		if len(tokens) > 0 {
-			s = replaceTokens(s, tokens)
+			s = replaceTokens(s, tokens, &first)
 		}
 		return s
 	}
@@ -166,11 +170,17 @@ func isWordRune(r rune) bool {
 
 // replaceTokens replaces each occurrence of one of tokens (longest first)
 // that is not preceded nor followed by a word character.
-func replaceTokens(s string, tokens []string) string {
+func replaceTokens(s string, tokens []string, first *[256]bool) string {
 	var b strings.Builder
 	last := 0 // s[last:i] is not yet written
 	for i := 0; i < len(s); {
 		matched := ""
+		// A token starts at a rune start: byte steps over other bytes are
+		// safe, and most bytes start no token.
+		if !first[s[i]] {
+			i++
+			continue
+		}
 		if i == 0 || !endsWithWord(s[:i]) {
 			for _, t := range tokens {
 				if strings.HasPrefix(s[i:], t) && !startsWithWord(s[i+len(t):]) {

@@ -178,3 +178,53 @@ func TestUsesECMA(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkCompileRegexpCached(b *testing.B) {
+	compileRegexp("^(?!admin).*$")
+	b.ReportAllocs()
+	for b.Loop() {
+		compileRegexp("^(?!admin).*$")
+	}
+}
+
+// BenchmarkValidateWithinECMA: a 100-string body against a fast ECMA
+// pattern, through the budget (lock, time accounting per match).
+func BenchmarkValidateWithinECMA(b *testing.B) {
+	comp := (&Checker{}).newCompiler()
+	if err := comp.AddResource("mem:///b.json", map[string]any{"items": map[string]any{"pattern": "^(?!admin).*$"}}); err != nil {
+		b.Fatal(err)
+	}
+	sch, err := comp.Compile("mem:///b.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := make([]any, 100)
+	for i := range body {
+		body[i] = fmt.Sprintf("user-%d", i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		validateWithin(context.Background(), sch, body)
+	}
+}
+
+// BenchmarkValidatePlainECMA is BenchmarkValidateWithinECMA without the
+// budget, for comparison.
+func BenchmarkValidatePlainECMA(b *testing.B) {
+	comp := (&Checker{}).newCompiler()
+	if err := comp.AddResource("mem:///b.json", map[string]any{"items": map[string]any{"pattern": "^(?!admin).*$"}}); err != nil {
+		b.Fatal(err)
+	}
+	sch, err := comp.Compile("mem:///b.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := make([]any, 100)
+	for i := range body {
+		body[i] = fmt.Sprintf("user-%d", i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		sch.Validate(body)
+	}
+}
