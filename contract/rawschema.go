@@ -88,6 +88,12 @@ func (cv *rawConverter) ref(ref string, m map[string]any, depth int) any {
 			return map[string]any{"$ref": cv.need(name)}
 		}
 	}
+	return cv.inline(ref, sib, depth)
+}
+
+// inline converts the target of ref in place of the reference, with the
+// 3.1 siblings sib.
+func (cv *rawConverter) inline(ref string, sib map[string]any, depth int) any {
 	if depth > maxSchemaDepth || cv.visiting[ref] {
 		return true
 	}
@@ -386,6 +392,13 @@ func (cv *rawConverter) component(name string) any {
 	v, ok := cv.doc.Raw("/components/schemas/" + escapeToken(name))
 	if !ok {
 		return true
+	}
+	if m, isMap := v.(map[string]any); isMap {
+		if ref, isRef := m["$ref"].(string); isRef {
+			// A component that is a reference is its target (kin-openapi
+			// resolves it), converted here rather than referred to.
+			return cv.inline(ref, cv.siblings(m), 0)
+		}
 	}
 	return cv.node(v, 0)
 }
