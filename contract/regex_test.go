@@ -3,12 +3,17 @@ package contract
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/arazzo-run/arazzo/openapi"
 )
 
 func compileTestSchema(t *testing.T, schema map[string]any) *jsonschema.Schema {
@@ -226,5 +231,71 @@ func BenchmarkValidatePlainECMA(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		sch.Validate(body)
+	}
+}
+
+// The pattern budget through CheckResponse: a pathological pattern and a
+// body of many strings end in one KindUnchecked problem after a bounded
+// number of regexp2 calls. It needs checkBody to validate through
+// validateWithin (contract.go); until it does, the test says so and skips.
+func TestCheckResponsePatternBudget(t *testing.T) {
+	old := patternBudget
+	patternBudget = 150 * time.Millisecond
+	var calls atomic.Int64
+	ecmaMatchHook = func() { calls.Add(1) }
+	t.Cleanup(func() { patternBudget = old; ecmaMatchHook = nil })
+
+	desc := `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {type: string, pattern: "^(?=a)(a+)+$"}
+`
+	file := filepath.Join(t.TempDir(), "slow.yaml")
+	if err := os.WriteFile(file, []byte(desc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi.Load(context.Background(), file, openapi.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, ok := doc.OperationByID("getX")
+	if !ok {
+		t.Fatal("no getX")
+	}
+	const n = 12
+	var body strings.Builder
+	body.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		body.WriteString(`"` + strings.Repeat("a", 40) + `!"`)
+	}
+	body.WriteString("]")
+	ps := New(doc, Options{}).CheckResponse(op, 200, http.Header{"Content-Type": {"application/json"}}, []byte(body.String()))
+	var unchecked []Problem
+	for _, p := range ps {
+		if p.Kind == KindUnchecked {
+			unchecked = append(unchecked, p)
+		}
+	}
+	if len(unchecked) == 0 && calls.Load() >= n {
+		t.Skip("checkBody does not validate through validateWithin yet: the per-message pattern budget is not applied")
+	}
+	if len(unchecked) != 1 || !strings.Contains(unchecked[0].Message, "skipped") {
+		t.Fatalf("want one unchecked problem, got %v", ps)
+	}
+	if c := calls.Load(); c >= n {
+		t.Fatalf("%d regexp2 calls for %d values: the budget did not stop them", c, n)
 	}
 }
