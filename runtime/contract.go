@@ -24,8 +24,11 @@ package runtime
 //     cannot be compiled: contract.KindUnchecked) are recorded but never
 //     fail a step.
 //   - One contract.Checker per OpenAPI document per Plan, made on first use
-//     and shared by every Run of the Plan (a Checker compiles each
-//     operation's schemas once and is safe for concurrent use).
+//     and shared by every Run of the Plan (a Checker compiles each schema
+//     once, the first time a check needs it, and is safe for concurrent
+//     use). With the lazily loaded descriptions runtime.Load makes, the
+//     Checker converts schemas from the description's generic form:
+//     kin-openapi never decodes it unless --mock asks.
 
 import (
 	"fmt"
