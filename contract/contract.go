@@ -2,6 +2,7 @@ package contract
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -289,8 +290,15 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 			Message: fmt.Sprintf("the body is not valid JSON (Content-Type %s): %s", displayMedia(mt), jsonErrorMessage(err)),
 		})
 	}
-	if err := cs.sch.Validate(v); err != nil {
+	// validateWithin bounds the time spent in ECMA (regexp2) pattern
+	// matches for one message, so a pathological pattern in a description
+	// cannot stall a run (see regex.go).
+	exhausted, err := validateWithin(context.Background(), cs.sch, v)
+	if err != nil {
 		out = append(out, c.schemaProblems(in, err, v, cs)...)
+	}
+	if exhausted {
+		out = append(out, patternBudgetProblem(in, sp))
 	}
 	return out
 }
