@@ -550,19 +550,7 @@ func mockClient(b *runtime.Bundle, plan *runtime.Plan, ws []*arazzo.Workflow, se
 // writeReports writes the --report, --har, --junit and --html files, if asked for,
 // whatever the verdict: a failed run is when they matter most.
 func writeReports(f *runFlags, res *runtime.Result, meta report.Meta, redact func(string) string, html report.HTMLOptions) error {
-	write := func(path string, fn func(io.Writer) error) error {
-		if path == "" {
-			return nil
-		}
-		var buf bytes.Buffer
-		if err := fn(&buf); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			return fmt.Errorf("writing report: %w", err)
-		}
-		return nil
-	}
+	write := writeReportFile
 	if err := write(f.reportFile, func(w io.Writer) error { return report.WriteJSON(w, res, meta, redact) }); err != nil {
 		return err
 	}
@@ -602,4 +590,21 @@ var flagNames = strings.NewReplacer(
 // everywhere.
 func withFlagNames(redact func(string) string) func(string) string {
 	return func(s string) string { return flagNames.Replace(redact(s)) }
+}
+
+// writeReportFile renders a report into memory and writes it to path
+// (mode 0600: reports hold the exchanges, masked, but still private), or
+// does nothing when path is "" (the flag was not given).
+func writeReportFile(path string, fn func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := fn(&buf); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -336,19 +335,7 @@ func stepsPassed(res *runtime.Result) int {
 // writeAllReports writes --report (a JSON array), --har (one log) and
 // --junit (one testsuite per workflow), whatever the verdicts.
 func writeAllReports(f *runFlags, results []*runtime.Result, meta report.Meta, redact func(string) string) error {
-	write := func(path string, fn func(io.Writer) error) error {
-		if path == "" {
-			return nil
-		}
-		var buf bytes.Buffer
-		if err := fn(&buf); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			return fmt.Errorf("writing report: %w", err)
-		}
-		return nil
-	}
+	write := writeReportFile
 	if err := write(f.reportFile, func(w io.Writer) error { return report.WriteJSONAll(w, results, meta, redact) }); err != nil {
 		return err
 	}
