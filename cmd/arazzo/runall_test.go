@@ -4,11 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -151,43 +146,15 @@ func TestCombinedResult(t *testing.T) {
 // flight fails with a reason that names the flag; the ones after it are
 // skipped as timed out; stdout still holds one object with every workflow.
 func TestRunAllTimeout(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/slow" {
-			<-r.Context().Done() // answers only when the client gives up
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok": true}`)
-	}))
-	defer srv.Close()
-	dir := t.TempDir()
-	files := map[string]string{
-		"api.yaml": `openapi: 3.0.3
-info: {title: t, version: "1"}
-paths:
-  /fast: {get: {operationId: fast, responses: {"200": {description: ok}}}}
-  /slow: {get: {operationId: slow, responses: {"200": {description: ok}}}}
-`,
-		"flow.yaml": `arazzo: 1.0.1
-info: {title: t, version: "1"}
-sourceDescriptions:
-  - {name: api, url: ./api.yaml, type: openapi}
-workflows:
-  - workflowId: first
+	srvURL, flow := slowAPI(t, `  - workflowId: first
     steps: [{stepId: f, operationId: fast}]
   - workflowId: stuck
     steps: [{stepId: s, operationId: slow}]
   - workflowId: last
     steps: [{stepId: f, operationId: fast}]
-`,
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+`)
 	var stdout, stderr bytes.Buffer
-	code := Main([]string{"run", filepath.Join(dir, "flow.yaml"), "--all", "--timeout", "2s", "--server", "api=" + srv.URL},
+	code := Main([]string{"run", flow, "--all", "--timeout", "2s", "--server", "api=" + srvURL},
 		strings.NewReader(""), &stdout, &stderr, []string{"NO_COLOR=1"})
 	if code != exitFailed {
 		t.Errorf("exit %d, want 1\n%s", code, stderr.String())

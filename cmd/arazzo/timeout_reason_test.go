@@ -18,6 +18,30 @@ import (
 // --timeout 10m0s", which had not happened.
 func TestRequestTimeoutIsNotBlamedOnTimeout(t *testing.T) {
 	t.Setenv(openapi.CacheDirEnv, t.TempDir())
+	srvURL, flow := slowAPI(t, `  - workflowId: stuck
+    steps: [{stepId: s, operationId: slow}]
+  - workflowId: after
+    steps: [{stepId: f, operationId: fast}]
+`)
+	for _, extra := range [][]string{{"--workflow", "stuck"}, {"--all"}} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"run", flow, "--timeout", "10m", "--request-timeout", "50ms", "--server", "api=" + srvURL}, extra...)
+		code := Main(args, strings.NewReader(""), &stdout, &stderr, nil)
+		if code != exitFailed {
+			t.Errorf("%v: exit %d, want 1\n%s", extra, code, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "took longer than --timeout") || !strings.Contains(stderr.String(), "within the 50ms request timeout") {
+			t.Errorf("%v: stderr\n%s", extra, stderr.String())
+		}
+	}
+}
+
+// slowAPI serves an API with two operations, fast (answers at once) and
+// slow (answers only when the client gives up), and writes its description
+// and an Arazzo document with the given workflows (YAML list items) into a
+// temporary directory. It returns the server URL and the document's path.
+func slowAPI(t *testing.T, workflows string) (srvURL, flowPath string) {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			<-r.Context().Done() // answers only when the client gives up
@@ -26,7 +50,7 @@ func TestRequestTimeoutIsNotBlamedOnTimeout(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"ok": true}`)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	files := map[string]string{
 		"api.yaml": `openapi: 3.0.3
@@ -40,26 +64,12 @@ info: {title: t, version: "1"}
 sourceDescriptions:
   - {name: api, url: ./api.yaml, type: openapi}
 workflows:
-  - workflowId: stuck
-    steps: [{stepId: s, operationId: slow}]
-  - workflowId: after
-    steps: [{stepId: f, operationId: fast}]
-`,
+` + workflows,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, extra := range [][]string{{"--workflow", "stuck"}, {"--all"}} {
-		var stdout, stderr bytes.Buffer
-		args := append([]string{"run", filepath.Join(dir, "flow.yaml"), "--timeout", "10m", "--request-timeout", "50ms", "--server", "api=" + srv.URL}, extra...)
-		code := Main(args, strings.NewReader(""), &stdout, &stderr, nil)
-		if code != exitFailed {
-			t.Errorf("%v: exit %d, want 1\n%s", extra, code, stderr.String())
-		}
-		if strings.Contains(stderr.String(), "took longer than --timeout") || !strings.Contains(stderr.String(), "within the 50ms request timeout") {
-			t.Errorf("%v: stderr\n%s", extra, stderr.String())
-		}
-	}
+	return srv.URL, filepath.Join(dir, "flow.yaml")
 }
