@@ -139,3 +139,12 @@ func TestWorkflowPathParameterOnlyWhereUsed(t *testing.T) {
 		t.Fatalf("requests %+v", reqs)
 	}
 }
+
+// TestFormReplacementsBadPayload: a form string that does not parse is
+// refused with a message saying so (nothing is sent).
+func TestFormReplacementsBadPayload(t *testing.T) {
+	_, err := applyReplacements("a=%zz", "application/x-www-form-urlencoded", nil, &expr.Values{})
+	if err == nil || !strings.Contains(err.Error(), "replacements: the form payload does not parse") {
+		t.Fatalf("err = %v", err)
+	}
+}

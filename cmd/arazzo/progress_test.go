@@ -117,3 +117,17 @@ func TestColourChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestWithFlagNames: limit messages name the CLI flags, after redaction.
+func TestWithFlagNames(t *testing.T) {
+	r := withFlagNames(func(s string) string { return strings.ReplaceAll(s, "tok", "***") })
+	for in, want := range map[string]string{
+		"more than 5 step executions (MaxSteps) tok":       "more than 5 step executions (--max-steps) ***",
+		"response body larger than 9 bytes (MaxBodyBytes)": "response body larger than 9 bytes (--max-body)",
+		"sub-workflow nesting deeper than 32 (MaxDepth)":   "sub-workflow nesting deeper than 32 (the sub-workflow nesting limit)",
+	} {
+		if got := r(in); got != want {
+			t.Errorf("%q -> %q, want %q", in, got, want)
+		}
+	}
+}
