@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +38,12 @@ const (
 //go:embed html_template.html
 var htmlTemplateText string
 
-var htmlTemplate = template.Must(template.New("report").Parse(htmlTemplateText))
+// htmlTemplate is parsed on first use, not at package init: parsing it
+// costs ~1 ms and 2,000 allocations that every process linking the package
+// (every arazzo command) would pay for reports it mostly does not write.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlTemplateText))
+})
 
 // HTMLOptions adds to the HTML report what runtime.Result does not hold.
 // Every field is optional.
@@ -97,7 +103,7 @@ func WriteHTMLWith(w io.Writer, res *runtime.Result, meta Meta, redact Redactor,
 	m := newMasker([]*runtime.Result{res}, meta, redact)
 	page := buildHTML(res, meta, m, opts)
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, page); err != nil {
+	if err := htmlTemplate().Execute(&buf, page); err != nil {
 		return errors.New("report: writing the HTML report: " + m.errString(err))
 	}
 	_, err := w.Write(buf.Bytes())
