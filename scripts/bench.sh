@@ -2,8 +2,9 @@
 # bench.sh: whole-process figures of `arazzo run` on the Auth0 seed workflow
 # against a local fake of its endpoints (scripts/fakeauth0), and of
 # `arazzo validate` over the API Evangelist corpus when ../shared/corpus is
-# there. Wall time, CPU time (user + system) and peak RSS come from
-# /usr/bin/time -v; each figure is the median of RUNS runs (default 11).
+# there. Wall time (the clock around each run), CPU time (user + system) and
+# peak RSS (the kernel's rusage of the process) are measured by
+# scripts/benchproc; each figure is the median of RUNS runs (default 11).
 # On a busy machine wall time mostly measures the wait for a CPU: the CPU
 # time is the steadier figure.
 #
@@ -25,7 +26,7 @@ if [[ -z "${ARAZZO:-}" ]]; then
   (cd "$root" && go build -o "$tmp/arazzo" ./cmd/arazzo)
   ARAZZO=$tmp/arazzo
 fi
-(cd "$root" && go build -o "$tmp/fakeauth0" ./scripts/fakeauth0)
+(cd "$root" && go build -o "$tmp/fakeauth0" ./scripts/fakeauth0 && go build -o "$tmp/benchproc" ./scripts/benchproc)
 
 "$tmp/fakeauth0" >"$tmp/fake.url" &
 fake_pid=$!
@@ -37,29 +38,13 @@ inputs=$root/testdata/auth0/inputs.json
 export ARAZZO_CACHE_DIR=$tmp/cache
 
 # measure NAME CLEAR CMD...: runs CMD $runs times (clearing the cache first
-# when CLEAR is 1) and prints the median wall time and peak RSS.
+# when CLEAR is 1) and prints the median wall time, CPU time and peak RSS.
 measure() {
   local name=$1 clear=$2
   shift 2
-  : >"$tmp/times"
-  for _ in $(seq "$runs"); do
-    [[ $clear == 1 ]] && rm -rf "$ARAZZO_CACHE_DIR"
-    /usr/bin/time -v -o "$tmp/one" "$@" >/dev/null 2>"$tmp/stderr" || {
-      echo "$name: command failed:" >&2
-      cat "$tmp/stderr" >&2
-      exit 1
-    }
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tmp/one" | awk -F: '{ if (NF==3) print ($1*3600+$2*60+$3)*1000; else print ($1*60+$2)*1000 }')
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/one")
-    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s*1000}' "$tmp/one")
-    echo "$wall $rss $cpu" >>"$tmp/times"
-  done
-  local mid=$(( (runs + 1) / 2 ))
-  local w r c
-  w=$(awk '{print $1}' "$tmp/times" | sort -n | sed -n "${mid}p")
-  r=$(awk '{print $2}' "$tmp/times" | sort -n | sed -n "${mid}p")
-  c=$(awk '{print $3}' "$tmp/times" | sort -n | sed -n "${mid}p")
-  printf '%-28s median of %2d: %7.0f ms wall  %7.0f ms cpu  %6.1f MiB max RSS\n' "$name" "$runs" "$w" "$c" "$(echo "$r / 1024" | bc -l)"
+  local opts=(-n "$runs" -name "$name")
+  [[ $clear == 1 ]] && opts+=(-clear "$ARAZZO_CACHE_DIR")
+  "$tmp/benchproc" "${opts[@]}" -- "$@"
 }
 
 run=("$ARAZZO" run "$seed" --inputs "$inputs" --server "auth0ManagementApi=$base/api/v2" --auth bearerAuth=bench-token -q)
