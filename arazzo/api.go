@@ -12,7 +12,7 @@ import (
 // and returns all problems at once. The Document is returned even when there
 // are errors; it is nil only when data is not YAML or JSON at all.
 func Parse(data []byte, file string) (*Document, Diagnostics) {
-	return parse(data, file)
+	return parse(data, file, ParseOptions{})
 }
 
 // ParseFile reads the file at path (at most MaxDocumentSize bytes) and parses it.

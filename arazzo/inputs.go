@@ -43,10 +43,14 @@ func (l *loader) compileSchemas() {
 	if len(jobs) == 0 {
 		return
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseLoader(noLoader{})
-	if err := c.AddResource(documentSchemaURL, l.root.toJSON()); err != nil {
+	raws := make([]any, len(jobs))
+	for i, j := range jobs {
+		raws[i] = j.s.Raw
+	}
+	// When nothing is left to prove, skip the metaschema (see
+	// inputsproven.go).
+	c, base := newInputsCompiler(l.schemaProven && metaProven(raws))
+	if err := c.AddResource(base, l.root.toJSON()); err != nil {
 		l.errorf(l.root.pos, "cannot compile the input schemas: %v", err)
 		return
 	}
@@ -62,7 +66,7 @@ func (l *loader) compileSchemas() {
 		if !l.checkInputRefs(j.s) {
 			continue
 		}
-		sch, err := c.Compile(documentSchemaURL + "#" + j.ptr)
+		sch, err := c.Compile(base + "#" + j.ptr)
 		if err != nil {
 			var se *jsonschema.SchemaValidationError
 			if !errors.As(err, &se) {
@@ -129,7 +133,7 @@ func (l *loader) checkInputRefs(s *Schema) bool {
 }
 
 func schemaCompileMsg(err error) string {
-	return strings.TrimPrefix(err.Error(), "jsonschema: ")
+	return unalias(strings.TrimPrefix(err.Error(), "jsonschema: "))
 }
 
 // InputError lists every violation found by Schema.Validate.
@@ -161,7 +165,7 @@ func (s *Schema) validate(v any) error {
 	ie := &InputError{}
 	s.collect(ve, ie)
 	if len(ie.Violations) == 0 {
-		ie.Violations = append(ie.Violations, s.prefix()+": "+ve.Error())
+		ie.Violations = append(ie.Violations, s.prefix()+": "+unalias(ve.Error()))
 	}
 	sort.Strings(ie.Violations)
 	return ie
@@ -193,7 +197,7 @@ func (s *Schema) collect(ve *jsonschema.ValidationError, ie *InputError) {
 	case *kind.Reference, *kind.Group, *kind.AllOf, *kind.Schema:
 		// Containers without causes carry no message of their own.
 	default:
-		ie.Violations = append(ie.Violations, loc+": "+ve.ErrorKind.LocalizedString(printer))
+		ie.Violations = append(ie.Violations, loc+": "+unalias(ve.ErrorKind.LocalizedString(printer)))
 	}
 }
 

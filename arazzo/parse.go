@@ -49,6 +49,9 @@ type loader struct {
 	// badComponent marks components that exist but are not objects
 	// ("parameters/x"): references to them are not reported again.
 	badComponent map[string]bool
+	// schemaProven: the document passed the official schema check (see
+	// checkSchema), so its inputs schemas are metaschema-valid.
+	schemaProven bool
 }
 
 // phase says when an expression is evaluated relative to its step's call.
@@ -69,7 +72,7 @@ type exprUse struct {
 	phase phase
 }
 
-func parse(data []byte, file string) (*Document, Diagnostics) {
+func parse(data []byte, file string, opts ParseOptions) (*Document, Diagnostics) {
 	if len(data) > MaxDocumentSize {
 		return nil, Diagnostics{{Pos: Pos{File: file}, Severity: SeverityError, Message: errTooLarge.Error()}}
 	}
@@ -88,7 +91,7 @@ func parse(data []byte, file string) (*Document, Diagnostics) {
 	if !l.version() {
 		return l.done()
 	}
-	schemaCheck(root, &l.diagSink)
+	l.schemaProven = checkSchema(data, root, &l.diagSink, opts)
 	l.build()
 	return l.done()
 }

@@ -21,17 +21,35 @@ var officialSchemaJSON []byte
 
 const officialSchemaURL = "https://spec.openapis.org/arazzo/1.0/schema/2025-10-15"
 
+// officialSchemaAlias is the URL the official schema is compiled under.
+// jsonschema validates every schema root against its metaschema before
+// compiling it, except roots under https://json-schema.org/ (roots.go,
+// addRoot). The embedded schema is fixed at build time and
+// TestOfficialSchemaPassesMetaschema proves it valid, so validating it again
+// in every process would only cost time (the draft 2020-12 metaschema
+// compiled for nothing, ~4 ms). The schema's own $id still names
+// officialSchemaURL; the translator matches schema locations by suffix only,
+// and no diagnostic shows a schema URL (TestOfficialAliasSameDiagnostics).
+const officialSchemaAlias = "https://json-schema.org/x-arazzo-run/arazzo-1.0-schema-2025-10-15"
+
 var officialSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	return compileOfficialSchema(officialSchemaAlias)
+})
+
+// compileOfficialSchema compiles the embedded schema registered under url:
+// officialSchemaAlias skips the metaschema validation, officialSchemaURL
+// does it (tests only).
+func compileOfficialSchema(url string) (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytesReader(officialSchemaJSON))
 	if err != nil {
 		return nil, err
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource(officialSchemaURL, doc); err != nil {
+	if err := c.AddResource(url, doc); err != nil {
 		return nil, err
 	}
-	return c.Compile(officialSchemaURL)
-})
+	return c.Compile(url)
+}
 
 var printer = message.NewPrinter(language.English)
 
@@ -62,27 +80,36 @@ var knownFields = map[string][]string{
 }
 
 // schemaCheck validates the document tree against the official schema and
-// translates the violations into diagnostics at the offending nodes.
-func schemaCheck(root *tnode, sink *diagSink) {
+// translates the violations into diagnostics at the offending nodes. It
+// reports whether the document passed without a single violation (ignored
+// ones included): only then may the verdict be cached and the inputs
+// schemas be taken as metaschema-valid.
+func schemaCheck(root *tnode, sink *diagSink) (clean bool) {
 	sch, err := officialSchema()
 	if err != nil {
 		// The embedded schema is fixed at build time; this cannot happen
 		// unless the build is broken.
 		sink.errorf(root.pos, "internal error: the official schema does not compile: %v", err)
-		return
+		return false
 	}
+	return schemaCheckWith(sch, root, sink)
+}
+
+// schemaCheckWith is schemaCheck with the compiled official schema given.
+func schemaCheckWith(sch *jsonschema.Schema, root *tnode, sink *diagSink) (clean bool) {
 	verr := sch.Validate(root.toJSON())
 	if verr == nil {
-		return
+		return true
 	}
 	ve, ok := verr.(*jsonschema.ValidationError)
 	if !ok {
 		sink.errorf(root.pos, "schema check failed: %v", verr)
-		return
+		return false
 	}
 	st := &schemaTranslator{root: root}
 	st.walk(ve)
 	st.finish(sink)
+	return false
 }
 
 type schemaIssue struct {
