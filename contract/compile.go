@@ -49,6 +49,18 @@ type compiledSchema struct {
 
 var dirNames = [2]string{"response", "request"}
 
+// trustedPrefix names the resources the converter builds. jsonschema
+// validates every resource it loads against its metaschema, except those
+// whose URL starts with http(s)://json-schema.org/ (its own metaschemas,
+// trusted): about half the cost of a first compile. The converter's
+// output is valid by construction (it emits only keywords it has
+// type-checked; TestConverterOutputIsValid proves it on real
+// descriptions, FuzzConvertedSchemaIsValid on fuzzed ones), so the check
+// is skipped by naming the resources under that prefix, in a path no
+// metaschema uses. TestTrustedPrefixSkipsMetaschema fails if a jsonschema
+// release stops honouring it; the only loss would then be speed.
+const trustedPrefix = "https://json-schema.org/x-arazzo-run/contract/"
+
 // noLoader refuses every reference the converter did not resolve: a check
 // never reads files or the network.
 type noLoader struct{}
@@ -94,7 +106,7 @@ func (c *Checker) componentURL(dir direction, name string, queue *[]string) stri
 		return u
 	}
 	c.nres++
-	u := "urn:arazzo:contract:" + dirNames[dir] + ":c" + strconv.Itoa(c.nres)
+	u := trustedPrefix + dirNames[dir] + "/c" + strconv.Itoa(c.nres)
 	c.componentURLs[dir][name] = u
 	c.bases.Store(u, "/components/schemas/"+escapeToken(name))
 	*queue = append(*queue, name)
@@ -286,7 +298,7 @@ func (c *Checker) compileWith(dir direction, ptr string, mk func(direction, func
 		}
 	}
 	c.nres++
-	cs.url = "urn:arazzo:contract:" + dirNames[dir] + ":" + strconv.Itoa(c.nres)
+	cs.url = trustedPrefix + dirNames[dir] + "/" + strconv.Itoa(c.nres)
 	if err := comp.AddResource(cs.url, doc); err != nil {
 		cs.err = err
 		return cs

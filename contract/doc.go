@@ -89,6 +89,19 @@
 // was not checked); that is a problem of the description, not a violation
 // (Problem.Violation is false), so it never fails a strict run.
 //
+// # Compiling
+//
+// The converter emits only keywords it has type-checked, so its output is
+// a valid JSON Schema 2020-12 document by construction (lists the
+// metaschema wants unique, such as type, required and dependentRequired,
+// are deduplicated). The compiler is therefore not asked to validate it
+// against the metaschema, which costs about as much as compiling it: the
+// resources are named under https://json-schema.org/x-arazzo-run/contract/,
+// a prefix jsonschema trusts (trustedPrefix in compile.go). Tests hold
+// both ends: the converted schemas of real descriptions (Auth0, and the
+// shared corpus when present) and fuzzed ones pass the metaschema, and a
+// canary fails if the library stops trusting the prefix.
+//
 // # Secrets
 //
 // Messages never quote a header or parameter value. A schema violation

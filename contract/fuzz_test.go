@@ -1,8 +1,13 @@
 package contract
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/arazzo-run/arazzo/openapi"
 )
 
 // FuzzCheckResponse: no panic and one-line messages for any body, status
@@ -54,6 +59,40 @@ func FuzzCheckRequest(f *testing.F) {
 				if r == '\n' || r == '\r' {
 					t.Fatalf("multi-line problem %q", s)
 				}
+			}
+		}
+	})
+}
+
+// FuzzConvertedSchemaIsValid: whatever schema a description holds (3.0
+// or 3.1, through either converter), the converted JSON Schema passes the
+// 2020-12 metaschema, which is what lets compile skip that validation
+// (trustedPrefix).
+func FuzzConvertedSchemaIsValid(f *testing.F) {
+	f.Add("3.1.0", `{"type":["object","object"],"required":["a","a"],"dependentRequired":{"a":["b","b"]}}`)
+	f.Add("3.0.3", `{"type":"integer","minimum":1,"exclusiveMinimum":true,"nullable":true,"enum":[1,2]}`)
+	f.Add("3.1.0", `{"prefixItems":[],"allOf":[],"minLength":-1,"maxItems":1.5,"multipleOf":0,"pattern":"(?!x)"}`)
+	f.Add("3.1.0", `{"properties":{"a":{"$ref":"#/components/schemas/A"}},"patternProperties":{"[":true},"items":{"not":{}}}`)
+	f.Add("3.0.3", `{"allOf":[{"$ref":"#/components/schemas/A"}],"nullable":true,"type":"file","uniqueItems":true}`)
+	f.Fuzz(func(t *testing.T, version, schema string) {
+		if !json.Valid([]byte(schema)) || strings.ContainsAny(version, "\"\\") {
+			t.Skip()
+		}
+		doc := `{"openapi":"` + version + `","info":{"title":"f","version":"1"},` +
+			`"paths":{"/x":{"post":{"operationId":"x",` +
+			`"requestBody":{"content":{"application/json":{"schema":` + schema + `}}},` +
+			`"responses":{"200":{"description":"ok","content":{"application/json":{"schema":` + schema + `}}}}}}},` +
+			`"components":{"schemas":{"A":` + schema + `}}}`
+		for _, raw := range []bool{false, true} {
+			d, err := openapi.LoadData(context.Background(), []byte(doc), "fuzz.json", openapi.LoadOptions{Lazy: raw, NoCache: true, SkipValidation: true})
+			if err != nil {
+				continue
+			}
+			if raw {
+				d.OperationByID("x")
+			}
+			if errs := conversionErrors(d, raw); len(errs) > 0 {
+				t.Fatalf("raw=%v: %s", raw, strings.Join(errs, "\n"))
 			}
 		}
 	})

@@ -331,7 +331,7 @@ func (cv *rawConverter) schema(s map[string]any, depth int) any {
 			names := make([]any, 0, len(l))
 			for _, x := range l {
 				if str, ok := x.(string); ok {
-					names = append(names, str)
+					names = appendUnique(names, str)
 				}
 			}
 			out[name] = names

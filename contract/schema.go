@@ -250,9 +250,9 @@ func (cv *converter) schema(s *openapi3.Schema, depth int) any {
 	if len(s.DependentRequired) > 0 {
 		dr := make(map[string]any, len(s.DependentRequired))
 		for name, list := range s.DependentRequired {
-			l := make([]any, len(list))
-			for i, x := range list {
-				l[i] = x
+			l := make([]any, 0, len(list))
+			for _, x := range list {
+				l = appendUnique(l, x)
 			}
 			dr[name] = l
 		}
@@ -323,6 +323,18 @@ func (cv *converter) component(name string) any {
 		return true
 	}
 	return cv.schema(r.Value, 0)
+}
+
+// appendUnique appends name to l unless it is there: the metaschema wants
+// the names of a dependentRequired list (like those of required) unique.
+// Lists are short.
+func appendUnique(l []any, name string) []any {
+	for _, x := range l {
+		if x == name {
+			return l
+		}
+	}
+	return append(l, name)
 }
 
 var jsonTypes = map[string]bool{
