@@ -34,7 +34,7 @@ func TestCacheRoundTrip(t *testing.T) {
 	if first.lazy == nil || first.lazy.src == nil {
 		t.Fatal("the first load should decode the document")
 	}
-	if files := cacheFiles(t, dir); len(files) != 1 || filepath.Ext(files[0]) != ".json" {
+	if files := cacheFiles(t, dir); len(files) != 1 || filepath.Ext(files[0]) != cacheExt {
 		t.Fatalf("cache files %v, want one entry", files)
 	}
 	second, err := Load(context.Background(), path, opts)

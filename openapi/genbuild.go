@@ -15,6 +15,9 @@ import (
 type genBuilder struct {
 	tree map[string]any
 	doc  *Document
+	// more finds a component tree lacks (one the cache entry keeps
+	// encoded until used); nil when tree is complete.
+	more func(sec, name string) (any, bool)
 }
 
 func gmap(v any) map[string]any {
@@ -56,7 +59,11 @@ func (g *genBuilder) resolve(v any) (map[string]any, error) {
 		if len(parts) != 2 {
 			return nil, errUnsupported
 		}
-		target, ok := gmap(gmap(g.tree["components"])[unescapeToken(parts[0])])[unescapeToken(parts[1])]
+		sec, name := unescapeToken(parts[0]), unescapeToken(parts[1])
+		target, ok := gmap(gmap(g.tree["components"])[sec])[name]
+		if !ok && g.more != nil {
+			target, ok = g.more(sec, name)
+		}
 		if !ok {
 			return nil, errUnsupported
 		}

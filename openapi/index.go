@@ -9,7 +9,7 @@ import (
 // OperationByID returns the operation with that operationId.
 func (d *Document) OperationByID(id string) (*Operation, bool) {
 	if d.lazy != nil {
-		i, ok := d.lazy.byID[id]
+		i, ok := d.lazy.opByID(id)
 		if !ok {
 			return nil, false
 		}
@@ -27,7 +27,7 @@ func (d *Document) OperationByID(id string) (*Operation, bool) {
 // case-insensitively for the fixed methods.
 func (d *Document) OperationByPointer(ptr string) (*Operation, bool) {
 	if d.lazy != nil {
-		i, ok := d.lazy.lookupPtr(ptr)
+		i, ok := d.lazy.opByPtr(ptr)
 		if !ok {
 			return nil, false
 		}
@@ -67,8 +67,7 @@ func (d *Document) Operations() []*Operation {
 // HasOperationID reports whether an operation has that operationId.
 func (d *Document) HasOperationID(id string) bool {
 	if d.lazy != nil {
-		_, ok := d.lazy.byID[id]
-		return ok
+		return d.lazy.hasID(id)
 	}
 	_, ok := d.byID[id]
 	return ok
@@ -77,12 +76,7 @@ func (d *Document) HasOperationID(id string) bool {
 // OperationIDs returns all operationIds, sorted.
 func (d *Document) OperationIDs() []string {
 	if d.lazy != nil {
-		ids := make([]string, 0, len(d.lazy.byID))
-		for id := range d.lazy.byID {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		return ids
+		return append(make([]string, 0, len(d.lazy.ids)), d.lazy.ids...)
 	}
 	ids := make([]string, 0, len(d.byID))
 	for id := range d.byID {
@@ -95,7 +89,7 @@ func (d *Document) OperationIDs() []string {
 // HasOperationPointer reports whether ptr (after '#') names an operation.
 func (d *Document) HasOperationPointer(ptr string) bool {
 	if d.lazy != nil {
-		_, ok := d.lazy.lookupPtr(ptr)
+		_, ok := d.lazy.opByPtr(ptr)
 		return ok
 	}
 	_, ok := d.OperationByPointer(ptr)

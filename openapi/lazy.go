@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -43,14 +42,23 @@ type lazyDoc struct {
 	src     treeSource
 	srcErr  error
 
-	outline []outlineOp // sorted in Operations order
-	byID    map[string]int
-	byPtr   map[string]int
+	// The operation index. n operations; ids every operationId, sorted
+	// and unique. sel indexes the operations asked for; all, the whole
+	// outline, is built on first need when the load came from the cache
+	// (allFn decodes the entry's outline), at once otherwise (all == sel).
+	n       int
+	ids     []string
+	sel     *opIndex
+	allOnce sync.Once
+	all     *opIndex
+	allFn   func() ([]outlineOp, error)
 
 	mu    sync.Mutex
-	built []*Operation   // aligned with outline; nil until built
+	built []*Operation   // aligned with the outline; nil until built
 	sub   map[string]any // the sub-document of every built operation
-	comps map[string]bool
+	// comps are the cache entry's components not decoded yet: Raw,
+	// the builder and OpenAPI3 decode them into sub on first use.
+	comps []rawComp
 
 	kinOnce sync.Once
 	kin     *openapi3.T
@@ -58,6 +66,14 @@ type lazyDoc struct {
 	fullOnce sync.Once
 	full     *Document
 	fullLoad func() (*Document, error)
+}
+
+// opIndex indexes (part of) the outline: ops has one slot per operation
+// of the document, filled for the operations indexed.
+type opIndex struct {
+	ops   []outlineOp
+	byID  map[string]int
+	byPtr map[string]int
 }
 
 // subDoc collects the parts of a document the selected operations need.
@@ -291,80 +307,6 @@ func unescapeToken(t string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
 
-// selectOps returns the indexes of the outline operations named by ids or
-// pointers; names that match nothing are ignored (the caller reports them).
-func (l *lazyDoc) selectOps(names []string) []int {
-	var out []int
-	seen := map[int]bool{}
-	for _, n := range names {
-		i, ok := l.byID[n]
-		if !ok {
-			i, ok = l.lookupPtr(n)
-		}
-		if ok && !seen[i] {
-			seen[i] = true
-			out = append(out, i)
-		}
-	}
-	sort.Ints(out)
-	return out
-}
-
-func (l *lazyDoc) index() {
-	sortOps(l.outline)
-	l.byID = make(map[string]int, len(l.outline))
-	l.byPtr = make(map[string]int, len(l.outline))
-	l.built = make([]*Operation, len(l.outline))
-	for i, op := range l.outline {
-		l.byPtr[OperationPointer(op.Path, op.Method)] = i
-		if op.ID == "" {
-			continue
-		}
-		if _, dup := l.byID[op.ID]; !dup {
-			l.byID[op.ID] = i
-		}
-	}
-}
-
-func (l *lazyDoc) duplicateWarnings() []Warning {
-	var ws []Warning
-	for i, op := range l.outline {
-		if op.ID == "" {
-			continue
-		}
-		if first := l.byID[op.ID]; first != i {
-			ws = append(ws, Warning{
-				Message: "duplicate operationId " + quote(op.ID) + " (also at #" + OperationPointer(l.outline[first].Path, l.outline[first].Method) + "); the first one is used",
-				Pointer: OperationPointer(op.Path, op.Method),
-			})
-		}
-	}
-	return ws
-}
-
-// lookupPtr finds an operation by pointer with the tolerance of
-// OperationByPointer.
-func (l *lazyDoc) lookupPtr(ptr string) (int, bool) {
-	ptr = normalizePointer(ptr)
-	if i, ok := l.byPtr[ptr]; ok {
-		return i, true
-	}
-	if strings.Contains(ptr, "%") {
-		if u, err := url.PathUnescape(ptr); err == nil {
-			if i, ok := l.byPtr[u]; ok {
-				return i, true
-			}
-			ptr = u
-		}
-	}
-	if i := strings.LastIndexByte(ptr, '/'); i >= 0 {
-		if j, ok := l.byPtr[ptr[:i+1]+strings.ToLower(ptr[i+1:])]; ok {
-			return j, true
-		}
-	}
-	return 0, false
-}
-
 func (l *lazyDoc) source() (treeSource, error) {
 	l.srcOnce.Do(func() {
 		if l.src != nil {
@@ -398,8 +340,9 @@ func (l *lazyDoc) operation(d *Document, i int) *Operation {
 	if full == nil {
 		return nil
 	}
-	o, _ := full.byPtr[OperationPointer(l.outline[i].Path, l.outline[i].Method)]
-	return o
+	o := l.opAt(i)
+	op2, _ := full.byPtr[OperationPointer(o.Path, o.Method)]
+	return op2
 }
 
 func (l *lazyDoc) fullDoc() *Document {
@@ -422,7 +365,7 @@ func (l *lazyDoc) buildOps(d *Document, idx []int) ([]*Operation, error) {
 		return nil, err
 	}
 	for _, i := range idx {
-		if err := s.addOperation(l.outline[i]); err != nil {
+		if err := s.addOperation(l.opAt(i)); err != nil {
 			return nil, err
 		}
 	}
@@ -435,10 +378,10 @@ func (l *lazyDoc) buildOps(d *Document, idx []int) ([]*Operation, error) {
 // adopt builds the operations idx from a normalized sub-document and
 // merges it into l.sub (l.mu held, or during Load).
 func (l *lazyDoc) adopt(d *Document, tree map[string]any, idx []int) ([]*Operation, error) {
-	g := &genBuilder{tree: tree, doc: d}
+	g := &genBuilder{tree: tree, doc: d, more: l.lazyComponent}
 	out := make([]*Operation, 0, len(idx))
 	for _, i := range idx {
-		o := l.outline[i]
+		o := l.opAt(i)
 		op, err := g.operation(o.Path, o.Method)
 		if err != nil {
 			return nil, err
@@ -499,6 +442,7 @@ func (l *lazyDoc) openAPI3() *openapi3.T {
 	l.kinOnce.Do(func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
+		l.materialize("")
 		js, err := json.Marshal(l.sub)
 		if err != nil {
 			return
@@ -594,12 +538,16 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document, error), cache *diskCache, e *cacheEntry) (doc *Document, ok bool) {
 	loc := displayLocation(u)
 	l := &lazyDoc{loc: loc, base: u, data: data, sub: map[string]any{}, fullLoad: full}
-	var tree map[string]any
-	var warnings []Warning
+	var (
+		tree     map[string]any
+		warnings []Warning
+		sel      []int
+	)
 	if e != nil {
-		tree, l.outline, warnings = e.Sub, e.Ops, e.Warnings
-	}
-	if tree == nil {
+		l.setSel(e)
+		l.comps = e.comps
+		tree, warnings, sel = e.tree, e.warnings, e.sel
+	} else {
 		if data == nil {
 			return nil, false
 		}
@@ -608,28 +556,29 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 			return nil, false
 		}
 		l.src = src
-		l.outline, err = src.operations()
+		ops, err := src.operations()
 		if err != nil {
 			return nil, false
 		}
-	}
-	l.index()
-	sel := l.selectOps(opts.Operations)
-	if tree == nil {
+		sortOps(ops)
+		l.setAll(ops)
+		sel = l.selectOps(opts.Operations)
 		s, err := newSubDoc(l.src)
 		if err != nil {
 			return nil, false
 		}
 		for _, i := range sel {
-			if err := s.addOperation(l.outline[i]); err != nil {
+			if err := s.addOperation(ops[i]); err != nil {
 				return nil, false
 			}
 		}
 		if err := s.finish(); err != nil {
 			return nil, false
 		}
-		tree, warnings = s.tree, s.warnings
-		cache.put(l.outline, tree, warnings)
+		tree, warnings = s.tree, append(l.duplicateWarnings(), s.warnings...)
+		if cache.dir != "" {
+			l.cacheEntry(cache, tree, warnings, sel)
+		}
 	}
 	d, err := genDocument(tree, loc)
 	if err != nil {
@@ -639,8 +588,23 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	if _, err := l.adopt(d, tree, sel); err != nil {
 		return nil, false
 	}
-	d.Warnings = append(l.duplicateWarnings(), warnings...)
+	d.Warnings = warnings
 	return d, true
+}
+
+// cacheEntry writes the entry of a cold load.
+func (l *lazyDoc) cacheEntry(cache *diskCache, tree map[string]any, warnings []Warning, sel []int) {
+	t, comps, err := splitSub(tree)
+	if err != nil {
+		return
+	}
+	e := &cacheEntry{want: cache.want, n: l.n, sel: sel, ids: l.ids, warnings: warnings, tree: t, comps: comps}
+	for _, i := range sel {
+		op := l.all.ops[i]
+		e.selOps = append(e.selOps, op)
+		e.selFirst = append(e.selFirst, op.ID != "" && l.all.byID[op.ID] == i)
+	}
+	cache.put(e, l.all.ops)
 }
 
 // loadCachedFile serves a local file from the cache without keeping its
@@ -684,10 +648,11 @@ func loadCachedFile(ctx context.Context, u *url.URL, r *reader) (doc *Document, 
 		if err != nil {
 			return nil, err
 		}
-		if hashHex(data) != sum {
+		data = bytes.TrimPrefix(data, []byte("\ufeff"))
+		if contentKey(data) != sum {
 			return nil, errors.New("the document changed while in use")
 		}
-		return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+		return data, nil
 	}
 	return doc, true
 }

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -30,19 +31,27 @@ func (d *Document) Raw(ptr string) (v any, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	refs := 0
-	return rawAt(l.sub, ptr, &refs)
+	return l.rawAt(ptr, &refs)
 }
 
-// rawAt walks ptr from root, following local $refs of the nodes it goes
-// through (not of the last one).
-func rawAt(root map[string]any, ptr string, refs *int) (any, bool) {
+// rawAt walks ptr from l.sub, following local $refs of the nodes it goes
+// through (not of the last one). A component the cache entry still holds
+// encoded is decoded when the walk reaches it; a value that holds such
+// components (the root, components, a section) has them all decoded
+// first, so that callers never see the encoded form. l.mu held.
+func (l *lazyDoc) rawAt(ptr string, refs *int) (any, bool) {
+	root := l.sub
 	if ptr == "" {
+		l.materialize("")
 		return root, true
 	}
 	if ptr[0] != '/' {
 		return nil, false
 	}
 	var cur any = root
+	// direct: no $ref followed yet, so cur is at toks[:n] from the root.
+	direct, n := true, 0
+	var sec string
 	for tok := range strings.SplitSeq(ptr[1:], "/") {
 		tok = unescapeToken(tok)
 		m, isMap := cur.(map[string]any)
@@ -51,10 +60,11 @@ func rawAt(root map[string]any, ptr string, refs *int) (any, bool) {
 			if !isRef {
 				break
 			}
-			target, ok := rawRef(root, ref, refs)
+			target, ok := l.rawRef(ref, refs)
 			if !ok {
 				return nil, false
 			}
+			direct = false
 			cur = target
 			m, isMap = cur.(map[string]any)
 		}
@@ -62,6 +72,16 @@ func rawAt(root map[string]any, ptr string, refs *int) (any, bool) {
 		case isMap:
 			var found bool
 			cur, found = m[tok]
+			if !found && direct && len(l.comps) > 0 {
+				switch {
+				case n == 0 && tok == "components":
+					cur, found = l.subComponents(), true
+				case n == 1 && hasSection(l.comps, tok):
+					cur, found = l.subSection(tok), true
+				case n == 2 && sec != "":
+					cur, found = l.lazyComponent(sec, tok)
+				}
+			}
 			if !found {
 				return nil, false
 			}
@@ -76,13 +96,29 @@ func rawAt(root map[string]any, ptr string, refs *int) (any, bool) {
 			}
 			cur = list[i]
 		}
+		if direct && n == 0 && tok != "components" {
+			direct = false // only components hold encoded values
+		}
+		if direct && n == 1 {
+			sec = tok
+		}
+		n++
+	}
+	if direct && len(l.comps) > 0 && n <= 2 {
+		l.materialize(sec) // components (sec ""), or one section
 	}
 	return cur, true
 }
 
+// hasSection reports whether comps has a component in section sec.
+func hasSection(comps []rawComp, sec string) bool {
+	i := sort.Search(len(comps), func(i int) bool { return comps[i].sec >= sec })
+	return i < len(comps) && comps[i].sec == sec
+}
+
 // rawRef resolves a local $ref ("#/components/schemas/X", possibly
-// percent-encoded) against root.
-func rawRef(root map[string]any, ref string, refs *int) (any, bool) {
+// percent-encoded) against l.sub.
+func (l *lazyDoc) rawRef(ref string, refs *int) (any, bool) {
 	*refs++
 	if *refs > maxRawRefs {
 		return nil, false
@@ -96,7 +132,7 @@ func rawRef(root map[string]any, ref string, refs *int) (any, bool) {
 			frag = u
 		}
 	}
-	return rawAt(root, frag, refs)
+	return l.rawAt(frag, refs)
 }
 
 func arrayIndex(tok string, n int) (int, bool) {
