@@ -23,7 +23,9 @@ type LoadOptions struct {
 	// Timeout bounds each fetch; 0 means 30 s.
 	Timeout time.Duration
 	// NoCache bypasses the on-disk cache of what was derived from each
-	// OpenAPI description (see openapi.LoadOptions.CacheDir).
+	// OpenAPI description (see openapi.LoadOptions.CacheDir) and of the
+	// Arazzo documents known to pass the official schema check (its
+	// "verdicts" subdirectory, see arazzo.SchemaVerdicts).
 	NoCache bool
 	// CacheDir overrides the cache directory ("" means $ARAZZO_CACHE_DIR,
 	// else the user cache directory).

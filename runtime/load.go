@@ -39,10 +39,11 @@ func Load(ctx context.Context, location string, opts LoadOptions) (*Bundle, erro
 		ctx = context.Background()
 	}
 	l := &loader{
-		ctx:     ctx,
-		opts:    opts,
-		openapi: map[string]*apiResult{},
-		arazzo:  map[string]*Bundle{},
+		ctx:      ctx,
+		opts:     opts,
+		openapi:  map[string]*apiResult{},
+		arazzo:   map[string]*Bundle{},
+		verdicts: schemaVerdicts(opts),
 	}
 	if l.opts.Timeout <= 0 {
 		l.opts.Timeout = DefaultLoadTimeout
@@ -88,6 +89,9 @@ type loader struct {
 	opts    LoadOptions
 	openapi map[string]*apiResult // by resolved location
 	arazzo  map[string]*Bundle    // by resolved location (in progress included)
+	// verdicts remembers the documents that passed the official schema
+	// check (verdicts.go); nil without a cache.
+	verdicts arazzo.SchemaVerdicts
 }
 
 // bundle parses one Arazzo document and loads its sources. display is the
@@ -95,7 +99,7 @@ type loader struct {
 func (l *loader) bundle(loc, display string, data []byte) *Bundle {
 	b := &Bundle{OpenAPI: map[string]*openapi.Document{}, Arazzo: map[string]*Bundle{}}
 	l.arazzo[loc] = b
-	doc, diags := arazzo.Parse(data, display)
+	doc, diags := arazzo.ParseWith(data, display, arazzo.ParseOptions{Verdicts: l.verdicts})
 	b.Doc = doc
 	b.own = append(b.own, diags...)
 	if doc == nil {
