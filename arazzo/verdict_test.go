@@ -2,6 +2,8 @@ package arazzo
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -387,4 +389,69 @@ func TestInputsFastPathSameResults(t *testing.T) {
 		}
 	}
 	t.Logf("%d documents compared, %d without errors", compared, fast)
+}
+
+// forgetful is a verdict store that never knows anything.
+type forgetful struct{}
+
+func (forgetful) Known(string) bool { return false }
+func (forgetful) Record(string)     {}
+
+// BenchmarkParseSeedVerdict parses the Auth0 seed with the official schema
+// check ("cold": the verdict is not known) and without it ("warm"). The
+// schema compiles once per process, before the loop: see
+// BenchmarkCompileOfficialSchema for that one-time cost.
+func BenchmarkParseSeedVerdict(b *testing.B) {
+	data, err := os.ReadFile(seedWorkflow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	known := newMemVerdicts()
+	known.known[SchemaVerdictKey(data)] = true
+	for _, tc := range []struct {
+		name string
+		v    SchemaVerdicts
+	}{{"cold", forgetful{}}, {"warm", known}} {
+		b.Run(tc.name, func(b *testing.B) {
+			if _, err := officialSchema(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ds := ParseWith(data, seedWorkflow, ParseOptions{Verdicts: tc.v}); ds.HasErrors() {
+					b.Fatal(ds.Err())
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCompileOfficialSchema compiles the official schema under its
+// alias (what a process without a known verdict does once) and under its
+// own URL (validated against the metaschema; the metaschema itself compiles
+// once per process, before the loop, so the figure hides those ~4 ms).
+func BenchmarkCompileOfficialSchema(b *testing.B) {
+	for _, u := range []string{officialSchemaAlias, officialSchemaURL} {
+		name := "alias"
+		if u == officialSchemaURL {
+			name = "validated"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := compileOfficialSchema(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestOfficialSchemaSHA256: the constant in every verdict key is the hash
+// of the embedded schema.
+func TestOfficialSchemaSHA256(t *testing.T) {
+	sum := sha256.Sum256(officialSchemaJSON)
+	if got := hex.EncodeToString(sum[:]); got != officialSchemaSHA256 {
+		t.Fatalf("the embedded official schema changed: set officialSchemaSHA256 to %q", got)
+	}
 }
