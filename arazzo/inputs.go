@@ -66,7 +66,7 @@ func (l *loader) compileSchemas() {
 		if !l.checkInputRefs(j.s) {
 			continue
 		}
-		sch, err := c.Compile(base + "#" + j.ptr)
+		sch, err := compileRecovered(c, base+"#"+j.ptr)
 		if err != nil {
 			var se *jsonschema.SchemaValidationError
 			if !errors.As(err, &se) {
@@ -78,6 +78,18 @@ func (l *loader) compileSchemas() {
 		}
 		j.s.compiled = sch
 	}
+}
+
+// compileRecovered compiles one inputs schema; should the compiler panic
+// on a hostile schema, that is an error reported at the schema, not a
+// crash of the whole program.
+func compileRecovered(c *jsonschema.Compiler, loc string) (sch *jsonschema.Schema, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sch, err = nil, fmt.Errorf("the JSON Schema compiler failed: %v", r)
+		}
+	}()
+	return c.Compile(loc)
 }
 
 // workflowIndex maps the i-th built workflow back to its index in the
