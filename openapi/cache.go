@@ -442,7 +442,8 @@ func decodeEntry(b []byte, doc string, want []string) (*cacheEntry, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if err := json.Unmarshal(body[ta:tb], &e.tree); err != nil || e.tree == nil {
+	tree, err := decodeJSON(r.s[ta:tb])
+	if e.tree, _ = tree.(map[string]any); err != nil || e.tree == nil {
 		return nil, errEntry
 	}
 	if nc := r.count(3); nc > 0 {

@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"net/url"
 	"sort"
 	"strings"
@@ -218,8 +217,8 @@ func (l *lazyDoc) lazyComponent(sec, name string) (any, bool) {
 	if v, done := section[name]; done {
 		return v, true
 	}
-	var v any
-	if err := json.Unmarshal([]byte(c.js), &v); err != nil {
+	v, err := decodeJSON(c.js)
+	if err != nil {
 		return nil, false
 	}
 	section[name] = v

@@ -1,0 +1,487 @@
+package openapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+// cachedPair loads file (relative to testdata, or a path) for ops twice
+// with one cache directory: the cold load and the warm one, which must
+// come from the cache.
+func cachedPair(t *testing.T, path string, ops []string) (cold, warm *Document, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	opts := LoadOptions{Operations: ops, CacheDir: dir}
+	cold, err := Load(context.Background(), path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, err = Load(context.Background(), path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warm.lazy == nil || warm.lazy.src != nil {
+		t.Fatal("the second load was not served from the cache")
+	}
+	return cold, warm, dir
+}
+
+// TestCacheWarmMatchesCold: a document served from the cache answers every
+// question as the cold load did: ids, warnings, the operations asked for,
+// their raw form, any other operation, OpenAPI3.
+func TestCacheWarmMatchesCold(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		ops  []string
+	}{
+		{filepath.Join("testdata", "petstore-3.0.yaml"), []string{"listPets", "createPet"}},
+		{filepath.Join("testdata", "petstore-3.0.yaml"), []string{"/paths/~1pets~1{petId}/get"}},
+		{filepath.Join("testdata", "types-3.1.json"), []string{"nothing-matches"}},
+		{filepath.Join("testdata", "dangling.yaml"), []string{"x"}},
+		{auth0File, auth0Seed},
+	} {
+		t.Run(filepath.Base(tc.path)+"/"+strings.Join(tc.ops, ","), func(t *testing.T) {
+			if _, err := os.Stat(tc.path); err != nil {
+				t.Skip(err)
+			}
+			cold, warm, _ := cachedPair(t, tc.path, tc.ops)
+			if cold.lazy == nil {
+				t.Skip("not loaded lazily")
+			}
+			if !slices.Equal(cold.OperationIDs(), warm.OperationIDs()) {
+				t.Errorf("OperationIDs differ")
+			}
+			if !reflect.DeepEqual(cold.Warnings, warm.Warnings) {
+				t.Errorf("warnings differ:\n got %v\nwant %v", warm.Warnings, cold.Warnings)
+			}
+			if cold.Version != warm.Version || cold.Title != warm.Title || !reflect.DeepEqual(cold.Servers, warm.Servers) || !reflect.DeepEqual(cold.SecuritySchemes, warm.SecuritySchemes) {
+				t.Errorf("document fields differ")
+			}
+			cops, wops := cold.Operations(), warm.Operations()
+			if len(cops) != len(wops) {
+				t.Fatalf("%d operations built, want %d", len(wops), len(cops))
+			}
+			for i, op := range cops {
+				if opShape(op) != opShape(wops[i]) {
+					t.Errorf("%s differs:\n got %s\nwant %s", op.Pointer, opShape(wops[i]), opShape(op))
+				}
+				a, _ := cold.Raw(op.Pointer)
+				b, _ := warm.Raw(op.Pointer)
+				if !bytes.Equal(mustMarshal(t, a), mustMarshal(t, b)) {
+					t.Errorf("Raw(%s) differs", op.Pointer)
+				}
+			}
+			// The whole raw form (every component reached) is the same.
+			a, _ := cold.Raw("")
+			b, _ := warm.Raw("")
+			if !bytes.Equal(mustMarshal(t, a), mustMarshal(t, b)) {
+				t.Errorf("Raw(\"\") differs")
+			}
+			for _, id := range cold.OperationIDs()[:min(len(cold.OperationIDs()), 25)] {
+				a, _ := cold.OperationByID(id)
+				b, ok := warm.OperationByID(id)
+				if !ok || opShape(a) != opShape(b) {
+					t.Errorf("%s differs when served from the cache", id)
+				}
+			}
+			if (cold.OpenAPI3() == nil) != (warm.OpenAPI3() == nil) {
+				t.Errorf("OpenAPI3 differs")
+			}
+		})
+	}
+}
+
+// TestCacheWarmIsPartial: a warm load decodes neither the outline of the
+// other operations nor the components until something asks for them.
+func TestCacheWarmIsPartial(t *testing.T) {
+	_, d, _ := cachedPair(t, auth0File, auth0Seed)
+	l := d.lazy
+	if l.all != nil {
+		t.Error("the whole outline was decoded by the load")
+	}
+	if len(l.comps) == 0 {
+		t.Fatal("no component kept encoded")
+	}
+	if schemas, _ := l.sub["components"].(map[string]any)["schemas"].(map[string]any); len(schemas) != 0 {
+		t.Errorf("%d schemas decoded by the load", len(schemas))
+	}
+	// The operations asked for, ids and known pointers need no outline.
+	for _, id := range auth0Seed {
+		if !d.HasOperationID(id) {
+			t.Errorf("HasOperationID(%s)", id)
+		}
+		if _, ok := d.OperationByID(id); !ok {
+			t.Errorf("OperationByID(%s)", id)
+		}
+	}
+	if !d.HasOperationID("get_clients") || d.HasOperationID("no_such_op") || len(d.OperationIDs()) < 300 {
+		t.Error("ids of the whole document")
+	}
+	if !d.HasOperationPointer("#/paths/~1clients/POST") {
+		t.Error("tolerant pointer of an operation asked for")
+	}
+	if l.all != nil {
+		t.Error("the outline was decoded for lookups that do not need it")
+	}
+	// A schema is decoded when Raw reaches it.
+	op, _ := d.OperationByID("post_clients")
+	if _, ok := d.Raw(op.Pointer + "/responses/201/content/application~1json/schema"); !ok {
+		t.Error("Raw of the response schema")
+	}
+	// Another operation decodes the outline (not the document).
+	if !d.HasOperationPointer("/paths/~1clients/get") {
+		t.Error("HasOperationPointer of another operation")
+	}
+	if l.all == nil || l.all == l.sel {
+		t.Error("the outline was not decoded")
+	}
+	if l.src != nil {
+		t.Error("the document was read for an index lookup")
+	}
+	if d.HasOperationPointer("/paths/~1nowhere/get") {
+		t.Error("unknown pointer found")
+	}
+}
+
+// TestCacheRawSections: Raw of the root, of components or of a section
+// holds no encoded component.
+func TestCacheRawSections(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "doc.yaml")
+	if err := os.WriteFile(file, []byte(rawDoc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ptr := range []string{"/components/schemas", "/components", ""} {
+		t.Run(ptr, func(t *testing.T) {
+			_, d, _ := cachedPair(t, file, []string{"getA"})
+			v, ok := d.Raw(ptr)
+			if !ok {
+				t.Fatal("not found")
+			}
+			js := string(mustMarshal(t, v))
+			if !strings.Contains(js, `"A B":{"properties":{"list"`) {
+				t.Errorf("Raw(%q) = %s", ptr, js)
+			}
+			if _, ok := d.Raw("/components/schemas/A B/properties/list"); !ok {
+				t.Error("the component afterwards")
+			}
+		})
+	}
+	_, d, _ := cachedPair(t, file, []string{"getA"})
+	for _, tc := range []struct {
+		ptr  string
+		want string
+	}{
+		{"/components/schemas/A B/properties/list/items", `{"type":"integer"}`},
+		{"/components/schemas/nope", ""},
+		{"/components/nope/A B", ""},
+		{"/paths/~1a/get/responses/200/content/application~1json/schema/type", `"object"`},
+		{"/paths/~1a/get/responses/200/description", `"a"`},
+	} {
+		v, ok := d.Raw(tc.ptr)
+		got := ""
+		if ok {
+			got = string(mustMarshal(t, v))
+		}
+		if got != tc.want {
+			t.Errorf("Raw(%q) = %s, want %s", tc.ptr, got, tc.want)
+		}
+	}
+}
+
+// cacheEntryFile is the only entry of dir.
+func cacheEntryFile(t *testing.T, dir string) string {
+	t.Helper()
+	files := cacheFiles(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	return filepath.Join(dir, files[0])
+}
+
+// TestCacheDamagedEntries: any damage to an entry (a flipped byte
+// anywhere, a cut) is noticed by its checksum: the entry is rebuilt
+// silently, never used, never an error.
+func TestCacheDamagedEntries(t *testing.T) {
+	path := filepath.Join("testdata", "petstore-3.0.yaml")
+	opts := func(dir string) LoadOptions { return LoadOptions{Operations: []string{"listPets"}, CacheDir: dir} }
+	dir := t.TempDir()
+	if _, err := Load(context.Background(), path, opts(dir)); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(cacheEntryFile(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	damages := map[string][]byte{"empty": nil, "cut": good[:len(good)/2], "crc only": good[len(good)-4:], "extra": append(slices.Clone(good), 0)}
+	for _, at := range []int{0, 5, len(good) / 3, len(good) / 2, len(good) - 5, len(good) - 1} {
+		b := slices.Clone(good)
+		b[at] ^= 0x20
+		damages["flip "+string(rune('a'+len(damages)))] = b
+	}
+	for name, b := range damages {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := Load(context.Background(), path, opts(dir)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(cacheEntryFile(t, dir), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Load(context.Background(), path, opts(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.lazy.src == nil {
+				t.Error("the damaged entry was used")
+			}
+			if op, ok := d.OperationByID("listPets"); !ok || op.Path != "/pets" {
+				t.Errorf("listPets: %v", ok)
+			}
+			after, _ := os.ReadFile(cacheEntryFile(t, dir))
+			if !bytes.Equal(after, good) {
+				t.Error("the entry was not rebuilt")
+			}
+		})
+	}
+}
+
+// TestCacheBadOutline: an entry whose outline section does not agree with
+// its operations (checksum right: a loader bug, or a collision) is not
+// trusted for other operations: the outline is made again from the
+// document.
+func TestCacheBadOutline(t *testing.T) {
+	path := filepath.Join("testdata", "petstore-3.0.yaml")
+	for name, bad := range map[string][]outlineOp{
+		"missing":   nil,
+		"short":     {{Path: "/pets", Method: "get", ID: "listPets"}},
+		"different": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: dir}
+			cold, err := Load(context.Background(), path, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := cacheEntryFile(t, dir)
+			b, _ := os.ReadFile(file)
+			cache := newDiskCacheHash(opts, contentKey(mustRead(t, path)))
+			e, err := decodeEntry(b, cache.doc, cache.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "different" {
+				for i := range e.n {
+					bad = append(bad, outlineOp{Path: "/x" + strings.Repeat("x", i), Method: "get", ID: "x"})
+				}
+			}
+			nb, err := encodeEntry(cache.doc, e, bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, nb, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Load(context.Background(), path, opts)
+			if err != nil || d.lazy.src != nil {
+				t.Fatalf("not served from the entry: %v", err)
+			}
+			for _, id := range cold.OperationIDs() {
+				a, _ := cold.OperationByID(id)
+				b, ok := d.OperationByID(id)
+				if !ok || opShape(a) != opShape(b) {
+					t.Errorf("%s: %v", id, ok)
+				}
+			}
+			if !d.HasOperationPointer("/paths/~1pets~1{petId}/delete") {
+				t.Error("pointer of another operation")
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestCacheBOM is the regression test of a document with a UTF-8 BOM
+// served from the cache: building another operation re-reads it, and the
+// content check must see it as the key did (without the BOM) rather than
+// take it for a changed file and fall back to a full load.
+func TestCacheBOM(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "api.yaml")
+	src := append([]byte("\ufeff"), mustRead(t, filepath.Join("testdata", "petstore-3.0.yaml"))...)
+	if err := os.WriteFile(file, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, d, _ := cachedPair(t, file, []string{"listPets"})
+	op, ok := d.OperationByID("deletePet")
+	if !ok || op.Method != "DELETE" {
+		t.Fatalf("deletePet: %v", ok)
+	}
+	if d.lazy.full != nil {
+		t.Error("the document was loaded in full: the re-read took the BOM for a change")
+	}
+}
+
+// TestContentKey: hashing a file as it is read gives the key of its
+// content without a BOM, whatever the size relative to the read chunk, and
+// says when the file is larger than the limit.
+func TestContentKey(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), hashChunk/16*2+3)
+	for _, tc := range []struct {
+		name    string
+		content []byte
+		max     int64
+	}{
+		{"empty", nil, 100},
+		{"one", []byte("a"), 100},
+		{"two", []byte("ab"), 100},
+		{"bom only", []byte("\ufeff"), 100},
+		{"bom and one", []byte("\ufeffa"), 100},
+		{"chunk", big[:hashChunk], 1 << 20},
+		{"chunk+1", big[:hashChunk+1], 1 << 20},
+		{"bom+chunk", append([]byte("\ufeff"), big[:hashChunk]...), 1 << 20},
+		{"several chunks", big, 1 << 20},
+		{"at the limit", big[:1000], 1000},
+		{"over the limit", big[:1001], 1000},
+		{"far over the limit", big, 1000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(file, tc.content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			key, n, err := hashFile(file, tc.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			content := bytes.TrimPrefix(tc.content, []byte("\ufeff"))
+			if int64(len(content)) > tc.max {
+				if n <= tc.max {
+					t.Errorf("n = %d, want > %d", n, tc.max)
+				}
+				return
+			}
+			if n != int64(len(content)) || key != contentKey(content) {
+				t.Errorf("hashFile = %s %d, want %s %d", key, n, contentKey(content), len(content))
+			}
+		})
+	}
+	if contentKey([]byte("a")) == contentKey([]byte("b")) || contentKey(nil) == contentKey([]byte{0}) {
+		t.Error("keys collide")
+	}
+	if _, _, err := hashFile(filepath.Join(dir, "missing"), 10); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+// TestCacheConcurrentWarmLookups: concurrent lookups on a document served
+// from the cache (ids, other operations, pointers, Raw of components,
+// OpenAPI3) are safe (run with -race).
+func TestCacheConcurrentWarmLookups(t *testing.T) {
+	_, d, _ := cachedPair(t, auth0File, auth0Seed)
+	ids := d.OperationIDs()[:30]
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, id := range ids {
+				if !d.HasOperationID(id) {
+					t.Errorf("HasOperationID(%s)", id)
+				}
+				if (i+g)%3 == 0 {
+					if _, ok := d.OperationByID(id); !ok {
+						t.Errorf("%s not found", id)
+					}
+				}
+			}
+			for _, id := range auth0Seed {
+				op, _ := d.OperationByID(id)
+				d.Raw(op.Pointer + "/responses/201/content/application~1json/schema")
+				d.Raw("/components/schemas/client")
+			}
+			if g == 0 {
+				d.OpenAPI3()
+			}
+			d.HasOperationPointer("/paths/~1users/get")
+		}()
+	}
+	wg.Wait()
+}
+
+// TestDecodeJSON: decodeJSON gives what json.Unmarshal into an any gives,
+// and refuses what is not JSON.
+func TestDecodeJSON(t *testing.T) {
+	valid := []string{
+		`{}`, `[]`, `""`, `0`, `-1.5e3`, `1E+2`, `true`, `false`, `null`,
+		`{"a":1,"b":[true,false,null,"x"],"c":{"d":{}}}`,
+		` { "a" : [ 1 , 2 ] } `,
+		`"esc \" \\ \/ \b \f \n \r \t \u00e9 \u2028 \ud83d\ude00"`,
+		`{"\u003cscript\u003e":"\u0026"}`,
+		`"héllo wörld ☃"`,
+		`{"a":1,"a":2}`,
+		`[1.7976931348623157e308, 5e-324, 0.1, 123456789012345678901234567890]`,
+	}
+	for _, s := range valid {
+		got, err := decodeJSON(s)
+		var want any
+		if werr := json.Unmarshal([]byte(s), &want); werr != nil {
+			t.Fatalf("%s: %v", s, werr)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeJSON(%s) = %#v, %v; want %#v", s, got, err, want)
+		}
+	}
+	invalid := []string{
+		``, ` `, `{`, `[`, `[1,`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `{1:2}`,
+		`"unterminated`, "\"ctl\x01\"", `tru`, `nul`, `1e400`, `--1`, `1 2`, `{}x`,
+		`"\x"`, `[1}`, `{"a":1]`, `'a'`, `NaN`,
+		strings.Repeat("[", maxJSONDepth+2) + strings.Repeat("]", maxJSONDepth+2),
+	}
+	for _, s := range invalid {
+		if v, err := decodeJSON(s); err == nil {
+			t.Errorf("decodeJSON(%q) = %#v, want an error", s, v)
+		}
+	}
+}
+
+// FuzzDecodeJSON: on valid UTF-8 JSON, decodeJSON agrees with
+// encoding/json; on anything, it returns (no panic).
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,"b",{"c":null}]}`, `"\u00e9"`, `[1e3,-0.5]`, `{"":""}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := decodeJSON(s)
+		if !utf8.ValidString(s) || !json.Valid([]byte(s)) {
+			return
+		}
+		var want any
+		if werr := json.Unmarshal([]byte(s), &want); werr != nil {
+			if err == nil {
+				t.Errorf("decodeJSON(%q) accepted what encoding/json refuses: %v", s, werr)
+			}
+			return
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeJSON(%q) = %#v, %v; want %#v", s, got, err, want)
+		}
+	})
+}
