@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -496,7 +497,7 @@ func schemeNames(b *runtime.Bundle) []string {
 
 // statusCondition finds the status code a simple criterion expects
 // ("$statusCode == 201"), so the mock answers with that documented response.
-var statusCondition = regexp.MustCompile(`\$statusCode\s*==\s*([1-5][0-9][0-9])\b`)
+var statusCondition = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$statusCode\s*==\s*([1-5][0-9][0-9])\b`) })
 
 // mockClient builds an HTTP client whose transport serves every OpenAPI
 // source from an in-process mock, and the server overrides that send each
@@ -518,7 +519,7 @@ func mockClient(b *runtime.Bundle, plan *runtime.Plan, ws []*arazzo.Workflow, se
 			continue
 		}
 		for _, c := range step.SuccessCriteria {
-			if m := statusCondition.FindStringSubmatch(c.Condition); m != nil {
+			if m := statusCondition().FindStringSubmatch(c.Condition); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				want[u.Source+" "+u.Operation.Method+" "+u.Operation.Path] = n
 				break

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/arazzo-run/arazzo/expr"
 	"github.com/theory/jsonpath"
@@ -12,14 +13,16 @@ import (
 
 type jsonPathMatcher struct{ p *jsonpath.Path }
 
-var positionRE = regexp.MustCompile(`at position (\d+)`)
+// The regular expressions of this file only serve error messages and hints:
+// compiled on first use, not at init (every process links this package).
+var positionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`at position (\d+)`) })
 
 func compileJSONPath(q, version string) (matcher, error) {
 	p, err := jsonpath.Parse(q)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "jsonpath: ")
 		pe := &posError{msg: "invalid RFC 9535 JSONPath query: " + msg}
-		if m := positionRE.FindStringSubmatch(err.Error()); m != nil {
+		if m := positionRE().FindStringSubmatch(err.Error()); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 				pe.off = min(n-1, len(q)) // theory/jsonpath counts from 1
 			}
@@ -45,9 +48,11 @@ func (m jsonPathMatcher) explain(v any) string {
 
 // pseudoRE matches the JavaScript-like comparisons real documents write with
 // type jsonpath: "$.a.b[0].c == 'x'", "$.items.length > 0", "$.ok".
-var pseudoRE = regexp.MustCompile(`^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\])*)\s*(?:(===|!==|==|!=|<=|>=|<|>)\s*(.+?))?\s*$`)
-var bareRE = regexp.MustCompile(`^\s*\$\.([A-Za-z_][A-Za-z0-9_-]*)(.*)$`)
-var stepRE = regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\]`)
+var pseudoRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\])*)\s*(?:(===|!==|==|!=|<=|>=|<|>)\s*(.+?))?\s*$`)
+})
+var bareRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\$\.([A-Za-z_][A-Za-z0-9_-]*)(.*)$`) })
+var stepRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\['[^']*'\]`) })
 
 // pseudoJSONPathHint proposes the simple condition equivalent to a
 // pseudo-JSONPath comparison, using the criterion's context as the root.
@@ -71,7 +76,7 @@ func pseudoJSONPathHint(context, cond string) string {
 	for i, p := range parts {
 		pctx := ctx
 		if bare {
-			m := bareRE.FindStringSubmatch(p)
+			m := bareRE().FindStringSubmatch(p)
 			if m == nil {
 				return ""
 			}
@@ -122,7 +127,7 @@ func splitLogical(s string) (parts, ops []string) {
 
 // translatePseudo translates one "$.a.b[0] op literal" comparison.
 func translatePseudo(ctx *expr.Expression, cond string) (string, bool) {
-	m := pseudoRE.FindStringSubmatch(cond)
+	m := pseudoRE().FindStringSubmatch(cond)
 	if m == nil || m[2] == "" {
 		return "", false
 	}
@@ -142,7 +147,7 @@ func translatePseudo(ctx *expr.Expression, cond string) (string, bool) {
 	}
 	// Build a JSON pointer for the member/index steps, and keep a trailing
 	// ".length" as navigation, which simple conditions support.
-	steps := stepRE.FindAllString(m[1], -1)
+	steps := stepRE().FindAllString(m[1], -1)
 	length := false
 	if n := len(steps); n > 0 && steps[n-1] == ".length" {
 		steps, length = steps[:n-1], true
