@@ -58,6 +58,33 @@
 //     "$ref: '#/components/inputs/x'" resolves against the document itself.
 //     External $refs are never fetched.
 //
+// # Not re-proving what was proven
+//
+// The official schema check depends only on the document's bytes and on the
+// embedded schema, and in a short process it is expensive: compiling the
+// schema also compiles the draft 2020-12 metaschema it references for
+// inputs schemas. ParseWith takes a SchemaVerdicts store (runtime keeps one
+// on disk, next to the OpenAPI cache): before the check it asks whether the
+// document's SchemaVerdictKey (sha256 of a format version, of the embedded
+// schema's sha256 and of the document's bytes; not of its name) is known,
+// and skips the check if so; after a check with no violation at all (not
+// even one the translation ignores) it records the key. A document with
+// schema errors is never recorded, so it is checked, and reports every
+// error, every time; the semantic checks always run. Diagnostics are the
+// same with or without a verdict. Parse is ParseWith without a store.
+//
+// Two more proofs are not redone. The embedded schema is compiled without
+// validating it against its metaschema (it is registered under a
+// json-schema.org alias, which jsonschema exempts; a test proves it valid).
+// The inputs schemas of a document that passed the check (now or by
+// verdict) are compiled without validating them against the metaschema
+// again, since the official schema already did (#/$defs/schema), except for
+// the format assertions jsonschema adds to that validation (uri,
+// uri-reference, regex), which are checked here; a document with $id,
+// $schema, $vocabulary or a reference outside the document in an inputs
+// schema takes the validated path (inputsproven.go). Both paths give the
+// same diagnostics and the same input errors (tested over the corpus).
+//
 // Check adds the checks that need the loaded sources: operationIds exist,
 // operationPath pointers resolve, workflows of arazzo sources exist, and
 // (when the source implements OperationTemplates) path parameters match the

@@ -274,6 +274,7 @@ func TestMetaschemaExemptionCanary(t *testing.T) {
 // under its own URL give byte-identical diagnostics, over the test
 // documents and (when present) the shared corpus.
 func TestOfficialAliasSameDiagnostics(t *testing.T) {
+	t.Parallel()
 	validated, err := compileOfficialSchema(officialSchemaURL)
 	if err != nil {
 		t.Fatal(err)
@@ -373,6 +374,7 @@ func verdictCorpus(t *testing.T) func(yield func(string, []byte) bool) {
 // gives the same diagnostics and the same inputs errors as the validated
 // path.
 func TestInputsFastPathSameResults(t *testing.T) {
+	t.Parallel()
 	compared, fast := 0, 0
 	for f, data := range verdictCorpus(t) {
 		doc, ds := Parse(data, f)
