@@ -87,15 +87,35 @@
 //     operationIds and the dangling $refs of the operations asked for are
 //     reported): they are about the whole document and cost most of a full
 //     load. Load without Operations to get them.
-//   - The cache stores, per document content (sha256), loader version and
-//     set of operations asked for, the outline and the sub-document as JSON
-//     under os.UserCacheDir()/arazzo/openapi ($ARAZZO_CACHE_DIR or
-//     LoadOptions.CacheDir override it; "off" or NoCache disable it; inside
-//     a test binary there is no default directory). Entries are written to a
-//     temporary file and renamed (atomic for concurrent processes); an
-//     unreadable, corrupt or foreign entry is ignored and rewritten; a
-//     failure to write is silent. A local file served from the cache is
-//     hashed while read and not kept in memory.
+//   - The cache stores, per document content, loader version and set of
+//     operations asked for, one entry under os.UserCacheDir()/arazzo/openapi
+//     ($ARAZZO_CACHE_DIR or LoadOptions.CacheDir override it; "off" or
+//     NoCache disable it; inside a test binary there is no default
+//     directory). Entries are written to a temporary file and renamed
+//     (atomic for concurrent processes); an unreadable, corrupt or foreign
+//     entry is ignored and rewritten; a failure to write is silent.
+//   - The content key is the byte length and two different CRC-32s
+//     (Castagnoli and IEEE) of the document as the loader sees it (without
+//     a UTF-8 BOM). Every byte goes through the key, so any change of the
+//     document invalidates its entries, at a tenth of SHA-256's cost (0.2
+//     ms instead of 2.3 ms for Auth0's 2.3 MB). Two independent 32-bit CRCs
+//     and the length make an accidental collision negligible for a cache;
+//     they are no defence against a forged document, and need not be: the
+//     cache is not a security boundary (whoever can write the description
+//     or the cache directory controls the run anyway). A local file is
+//     hashed in 64 KiB reads (one buffer of the whole file would cost more
+//     in page faults than the hash) and not kept in memory.
+//   - An entry is binary: length-prefixed fields and a CRC-32C of the whole
+//     (any damage is noticed at once, and the entry rebuilt). It holds
+//     decoded what every warm load needs (the operations asked for, every
+//     operationId, the warnings, the sub-document without its component
+//     bodies, security schemes excepted) and, encoded, what only some
+//     loads need: the outline of the other operations (decoded by the
+//     first lookup of another operation or pointer; operationIds, the
+//     hints for an unknown one included, are answered from the list of
+//     ids) and each component body (decoded when the builder, Raw or
+//     OpenAPI3 reaches it). A warm load of the Auth0 seed decodes 18 KB of
+//     its 130 KB entry; its three response checks, 33 KB more.
 //
 // Parameter serialization choices are listed in serialize.go.
 package openapi
