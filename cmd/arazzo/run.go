@@ -114,7 +114,7 @@ user:password (http basic), the key (apiKey), or client_id:client_secret
 	fl.DurationVar(&f.timeout, "timeout", 0, "limit for the whole run (0: none)")
 	fl.DurationVar(&f.requestTimeout, "request-timeout", 30*time.Second, "limit for each request")
 	fl.IntVar(&f.maxSteps, "max-steps", 1000, "limit on step executions (retries and gotos included)")
-	fl.BoolVar(&f.noCache, "no-cache", false, "do not use the on-disk cache of OpenAPI descriptions")
+	fl.BoolVar(&f.noCache, "no-cache", false, "do not use the on-disk cache (OpenAPI descriptions, schema verdicts)")
 	f.maxBody = runtime.DefaultMaxBodyBytes
 	fl.Var(&f.maxBody, "max-body", "limit on each response body (e.g. 512KiB, 16MiB); a larger body fails the step")
 	fl.BoolVar(&f.transport.insecure, "insecure", false, "do not verify TLS certificates (warned; for test servers only)")

@@ -101,7 +101,7 @@ or a file that cannot be read.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text (FILE:LINE:COL: message) or json")
 	cmd.Flags().BoolVar(&warningsAsErrors, "warnings-as-errors", false, "treat warnings as errors (exit 1)")
-	cmd.Flags().BoolVar(&noCache, "no-cache", false, "do not use the on-disk cache of OpenAPI descriptions")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "do not use the on-disk cache (OpenAPI descriptions, schema verdicts)")
 	return cmd
 }
 
