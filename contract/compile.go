@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -12,9 +13,9 @@ import (
 	"github.com/arazzo-run/arazzo/openapi"
 )
 
-// opSchemas holds the compiled schemas of one operation, each compiled
-// the first time it is needed: a check compiles only the schema of the
-// status and media type it received (Precompile compiles them all).
+// opSchemas holds the schemas of one operation, each converted and
+// compiled the first time it is needed: a check compiles only the schema
+// of the status and media type it received (Precompile compiles them all).
 type opSchemas struct {
 	// raw: the operation's generic form is available (a lazily loaded
 	// document, openapi.Document.Raw): schemas are converted from it and
@@ -24,9 +25,29 @@ type opSchemas struct {
 	m   map[schemaKey]*schemaSlot
 }
 
+// schemaSlot is one media type schema: converted once, compiled for one
+// body (pruned) by the first check, compiled in full once by the next
+// ones (see the package documentation, "Compiling").
 type schemaSlot struct {
-	once sync.Once
-	cs   *compiledSchema
+	convOnce sync.Once
+	conv     *converted // nil: no schema
+
+	checks   atomic.Int32 // checks that parsed their body and used the slot
+	fullOnce sync.Once
+	full     *compiledSchema
+	fullDone atomic.Bool
+}
+
+// converted is one media type schema converted to JSON Schema; the
+// component resources it refers to are converted on first use
+// (Checker.resource).
+type converted struct {
+	dir      direction
+	ptr, url string // pointer in the OpenAPI document; resource URL
+	doc      any
+	err      error // the conversion failed
+	// mk converts again, for the compile with every reference inlined.
+	mk convMaker
 }
 
 type schemaKey struct {
@@ -99,23 +120,76 @@ func (c *Checker) compiler(dir direction) *jsonschema.Compiler {
 	return c.compilers[dir]
 }
 
-// componentURL returns the resource URL of component name for dir,
-// queueing the component for conversion the first time. c.mu must be held.
-func (c *Checker) componentURL(dir direction, name string, queue *[]string) string {
+// componentURL returns the resource URL of component name for dir. The
+// first time, it records how to convert the component (mk): components
+// are converted when a check first reaches them (resource), not when a
+// schema referring to them is converted. c.mu must be held.
+func (c *Checker) componentURL(dir direction, name string, mk convMaker) string {
 	if u, ok := c.componentURLs[dir][name]; ok {
 		return u
 	}
 	c.nres++
 	u := trustedPrefix + dirNames[dir] + "/c" + strconv.Itoa(c.nres)
 	c.componentURLs[dir][name] = u
+	c.compSrc[u] = compSource{dir, name, mk}
+	c.pending[dir] = append(c.pending[dir], u)
 	c.bases.Store(u, "/components/schemas/"+escapeToken(name))
-	*queue = append(*queue, name)
 	return u
 }
 
-// schemaFor returns the compiled schema of op's media type (status "" for
-// the request body), compiling it on first use; nil when there is none.
-func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media string) *compiledSchema {
+// compSource says how to convert one component resource.
+type compSource struct {
+	dir  direction
+	name string
+	mk   convMaker
+}
+
+// convMaker makes a converter for one media type schema; need names the
+// component resources (nil: inline them).
+type convMaker func(dir direction, need func(name string) string) schemaConv
+
+// resource returns the converted component resource u (a "$ref" target),
+// converting it on first use.
+func (c *Checker) resource(u string) (any, bool) {
+	if doc, ok := c.compDocs.Load(u); ok {
+		return doc, true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	doc, err := c.convertComponent(u)
+	return doc, err == nil
+}
+
+// convertComponent converts component resource u once (the result, or
+// the error, is kept). c.mu must be held.
+func (c *Checker) convertComponent(u string) (doc any, err error) {
+	if doc, ok := c.compDocs.Load(u); ok {
+		return doc, nil
+	}
+	if err, ok := c.compErrs[u]; ok {
+		return nil, err
+	}
+	src, ok := c.compSrc[u]
+	if !ok {
+		return nil, fmt.Errorf("reference %s is not resolved", u)
+	}
+	defer func() {
+		// The converter is not hardened against every input a
+		// description can hold; a panic means "cannot compile".
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("internal error converting the schema: %v", r)
+			c.compErrs[u] = err
+		}
+	}()
+	cv := src.mk(src.dir, func(name string) string { return c.componentURL(src.dir, name, src.mk) })
+	doc = cv.component(src.name)
+	c.compDocs.Store(u, doc)
+	return doc, nil
+}
+
+// slot returns the slot of op's media type (status "" for the request
+// body), creating it on first use.
+func (c *Checker) slot(op *openapi.Operation, dir direction, status, media string) (*schemaSlot, *opSchemas) {
 	e := c.operation(op)
 	k := schemaKey{dir, status, media}
 	e.mu.Lock()
@@ -125,8 +199,43 @@ func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media 
 		e.m[k] = slot
 	}
 	e.mu.Unlock()
-	slot.once.Do(func() { slot.cs = c.compileKey(op, e.raw, k) })
-	return slot.cs
+	return slot, e
+}
+
+// converted returns the slot's converted schema, converting it on first
+// use; nil when there is none.
+func (c *Checker) converted(op *openapi.Operation, dir direction, status, media string) (*schemaSlot, *converted) {
+	slot, e := c.slot(op, dir, status, media)
+	slot.convOnce.Do(func() { slot.conv = c.convertKey(op, e.raw, schemaKey{dir, status, media}) })
+	return slot, slot.conv
+}
+
+// fullSchema returns the slot's schema compiled in full (cached).
+func (c *Checker) fullSchema(slot *schemaSlot) *compiledSchema {
+	slot.fullOnce.Do(func() {
+		slot.full = c.compileFull(slot.conv)
+		slot.fullDone.Store(true)
+	})
+	return slot.full
+}
+
+// schemaFor returns the compiled schema of op's media type for a check of
+// body v (nil when the body did not parse): the first check that parsed
+// its body compiles a copy pruned to v, later ones the full schema,
+// compiled once. nil when the media type has no schema.
+func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media string, v any, parsed bool) *compiledSchema {
+	slot, conv := c.converted(op, dir, status, media)
+	if conv == nil {
+		return nil
+	}
+	if parsed && conv.err == nil && !slot.fullDone.Load() && slot.checks.Add(1) == 1 {
+		if cs := c.compilePruned(conv, v); cs.err == nil {
+			return cs
+		}
+		// Whatever made the pruned copy fail is reported as the full
+		// schema reports it.
+	}
+	return c.fullSchema(slot)
 }
 
 func (c *Checker) operation(op *openapi.Operation) *opSchemas {
@@ -149,7 +258,11 @@ func (c *Checker) Precompile(op *openapi.Operation) error {
 	}
 	var errs []error
 	for _, k := range schemaKeys(op) {
-		if cs := c.schemaFor(op, k.dir, k.status, k.media); cs != nil && cs.err != nil {
+		slot, conv := c.converted(op, k.dir, k.status, k.media)
+		if conv == nil {
+			continue
+		}
+		if cs := c.fullSchema(slot); cs.err != nil {
 			errs = append(errs, fmt.Errorf("%s %s %s: %w", dirNames[k.dir], k.status, k.media, cs.err))
 		}
 	}
@@ -181,8 +294,9 @@ func schemaKeys(op *openapi.Operation) []schemaKey {
 	return out
 }
 
-// compileKey converts and compiles the schema of one media type of op.
-func (c *Checker) compileKey(op *openapi.Operation, raw bool, k schemaKey) *compiledSchema {
+// convertKey converts the schema of one media type of op, and the
+// component schemas it reaches that were not converted yet.
+func (c *Checker) convertKey(op *openapi.Operation, raw bool, k schemaKey) *converted {
 	var content []openapi.MediaType
 	var ptr string
 	if k.dir == toResponse {
@@ -209,7 +323,7 @@ func (c *Checker) compileKey(op *openapi.Operation, raw bool, k schemaKey) *comp
 	if schema == nil {
 		return nil
 	}
-	var mk func(dir direction, need func(string) string) schemaConv
+	var mk convMaker
 	if raw {
 		v, ok := c.doc.Raw(ptr)
 		if !ok {
@@ -233,7 +347,7 @@ func (c *Checker) compileKey(op *openapi.Operation, raw bool, k schemaKey) *comp
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.compile(k.dir, ptr, mk)
+	return c.convert(k.dir, ptr, mk)
 }
 
 // schemaConv converts one media type schema (root) and the component
@@ -252,22 +366,45 @@ type convFuncs struct {
 func (f convFuncs) root() any                 { return f.r() }
 func (f convFuncs) component(name string) any { return f.c(name) }
 
-// compile converts and compiles one media type schema. When it does not
-// compile with references into the shared components resource (a broken
-// component elsewhere can make the whole resource invalid), it is tried
-// again with every reference inlined. c.mu must be held.
-func (c *Checker) compile(dir direction, ptr string, mk func(direction, func(string) string) schemaConv) *compiledSchema {
-	cs := c.compileWith(dir, ptr, mk, true)
+// convert converts one media type schema, naming the components it
+// refers to (they are converted when first reached). c.mu must be held.
+func (c *Checker) convert(dir direction, ptr string, mk convMaker) (conv *converted) {
+	conv = &converted{dir: dir, ptr: ptr, mk: mk}
+	c.compiler(dir)
+	defer func() {
+		// The converter is not hardened against every input a
+		// description can hold; a panic means "cannot compile".
+		if r := recover(); r != nil {
+			conv.err = fmt.Errorf("internal error converting the schema: %v", r)
+		}
+	}()
+	cv := mk(dir, func(name string) string { return c.componentURL(dir, name, mk) })
+	conv.doc = cv.root()
+	c.nres++
+	conv.url = trustedPrefix + dirNames[dir] + "/" + strconv.Itoa(c.nres)
+	return conv
+}
+
+// compileFull compiles conv in the shared compiler of its direction,
+// where the components are compiled once however many schemas use them.
+// When that fails (a component that cannot be compiled makes every
+// schema that refers to it fail), it is tried again with every reference
+// inlined.
+func (c *Checker) compileFull(conv *converted) *compiledSchema {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cs := c.compileShared(conv)
 	if cs.err != nil {
-		if retry := c.compileWith(dir, ptr, mk, false); retry.err == nil {
+		if retry := c.compileInlined(conv); retry.err == nil {
 			return retry
 		}
 	}
 	return cs
 }
 
-func (c *Checker) compileWith(dir direction, ptr string, mk func(direction, func(string) string) schemaConv, withComponents bool) (cs *compiledSchema) {
-	cs = &compiledSchema{ptr: ptr}
+// compileShared: c.mu must be held.
+func (c *Checker) compileShared(conv *converted) (cs *compiledSchema) {
+	cs = &compiledSchema{ptr: conv.ptr, url: conv.url, bases: &c.bases}
 	defer func() {
 		// The compiler is not hardened against every input a converted
 		// description can produce; a panic means "cannot compile".
@@ -275,35 +412,90 @@ func (c *Checker) compileWith(dir direction, ptr string, mk func(direction, func
 			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
 		}
 	}()
-	var comp *jsonschema.Compiler
-	var queue []string
-	var need func(string) string
-	if withComponents {
-		comp = c.compiler(dir)
-		cs.bases = &c.bases
-		need = func(name string) string { return c.componentURL(dir, name, &queue) }
-	} else {
-		comp = c.newCompiler()
+	if conv.err != nil {
+		cs.err = conv.err
+		return cs
 	}
-	cv := mk(dir, need)
-	doc := cv.root()
-	// The components this schema reaches, and those they reach, each
-	// converted once per Checker and direction.
-	for len(queue) > 0 {
-		name := queue[0]
-		queue = queue[1:]
-		if err := comp.AddResource(c.componentURLs[dir][name], cv.component(name)); err != nil {
+	comp := c.compiler(conv.dir)
+	// The components named since the last full compile (converting one
+	// can name more).
+	for len(c.pending[conv.dir]) > 0 {
+		u := c.pending[conv.dir][0]
+		c.pending[conv.dir] = c.pending[conv.dir][1:]
+		doc, err := c.convertComponent(u)
+		if err != nil {
+			// Put back: a later schema that refers to it fails too.
+			c.pending[conv.dir] = append(c.pending[conv.dir], u)
+			cs.err = err
+			return cs
+		}
+		if err := comp.AddResource(u, doc); err != nil {
 			cs.err = err
 			return cs
 		}
 	}
+	if err := comp.AddResource(conv.url, conv.doc); err != nil {
+		cs.err = err
+		return cs
+	}
+	cs.sch, cs.err = comp.Compile(conv.url)
+	return cs
+}
+
+// compileInlined converts conv's schema again with every reference
+// inlined and compiles it alone. c.mu must be held.
+func (c *Checker) compileInlined(conv *converted) (cs *compiledSchema) {
+	cs = &compiledSchema{ptr: conv.ptr}
+	defer func() {
+		if r := recover(); r != nil {
+			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
+		}
+	}()
+	doc := conv.mk(conv.dir, nil).root()
 	c.nres++
-	cs.url = trustedPrefix + dirNames[dir] + "/" + strconv.Itoa(c.nres)
+	cs.url = trustedPrefix + dirNames[conv.dir] + "/" + strconv.Itoa(c.nres)
+	comp := c.newCompiler()
 	if err := comp.AddResource(cs.url, doc); err != nil {
 		cs.err = err
 		return cs
 	}
 	cs.sch, cs.err = comp.Compile(cs.url)
+	return cs
+}
+
+// compilePruned compiles, in a compiler of its own, a copy of conv's
+// schema and of the components it reaches pruned to instance v (see
+// pruner): what the first check of a media type needs, often a small
+// part of it. The resources keep their URLs, so problems map to the same
+// pointers as with the full schema.
+func (c *Checker) compilePruned(conv *converted, v any) (cs *compiledSchema) {
+	cs = &compiledSchema{ptr: conv.ptr, url: conv.url, bases: &c.bases}
+	defer func() {
+		if r := recover(); r != nil {
+			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
+		}
+	}()
+	p := newPruner(c.resource)
+	p.walk(conv.doc, v)
+	comp := c.newCompiler()
+	root := p.copy(conv.doc)
+	for len(p.queue) > 0 {
+		u := p.queue[0]
+		p.queue = p.queue[1:]
+		doc, ok := c.resource(u)
+		if !ok {
+			continue // the compile reports the unresolved reference
+		}
+		if err := comp.AddResource(u, p.copy(doc)); err != nil {
+			cs.err = err
+			return cs
+		}
+	}
+	if err := comp.AddResource(conv.url, root); err != nil {
+		cs.err = err
+		return cs
+	}
+	cs.sch, cs.err = comp.Compile(conv.url)
 	return cs
 }
 

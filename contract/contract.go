@@ -114,11 +114,15 @@ type Checker struct {
 	opts Options
 	v30  bool
 
-	mu            sync.Mutex // guards compilers, componentURLs and nres
+	mu            sync.Mutex // guards compilers, componentURLs, compSrc, compErrs, pending and nres
 	compilers     [2]*jsonschema.Compiler
 	componentURLs [2]map[string]string // component name -> resource URL, per direction
+	compSrc       map[string]compSource
+	compErrs      map[string]error // component resources that cannot be converted
+	pending       [2][]string      // component URLs named, not yet added to compilers
 	nres          int
 	bases         sync.Map // component resource URL -> its pointer in the document
+	compDocs      sync.Map // component resource URL -> its converted document
 
 	ops sync.Map // *openapi.Operation -> *opSchemas
 
@@ -148,7 +152,7 @@ func New(doc *openapi.Document, opts Options) *Checker {
 	if opts.MaxProblems <= 0 {
 		opts.MaxProblems = DefaultMaxProblems
 	}
-	c := &Checker{doc: doc, opts: opts}
+	c := &Checker{doc: doc, opts: opts, compSrc: map[string]compSource{}, compErrs: map[string]error{}}
 	if doc != nil {
 		c.v30 = strings.HasPrefix(doc.Version, "3.0") || strings.HasPrefix(doc.Version, "2.")
 	}
@@ -273,7 +277,10 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 		return out
 	}
 	sp := ptr + "/content/" + escapeToken(entry.Type) + "/schema"
-	cs := c.schemaFor(op, dir, status, entry.Type)
+	// The body is parsed before the schema is compiled: the first check
+	// compiles only what the body reaches (schemaFor).
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	cs := c.schemaFor(op, dir, status, entry.Type, v, err == nil)
 	if cs == nil {
 		return out
 	}
@@ -283,7 +290,6 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 			Message: "the schema cannot be compiled, the body was not checked: " + oneLine(cs.err.Error()),
 		})
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		return append(out, Problem{
 			In: in, Kind: KindInvalidJSON, SchemaPointer: sp,

@@ -15,11 +15,11 @@
 //	problems = c.CheckRequest(op, req, body)
 //
 // A Checker is safe for concurrent use. A media type's schema is converted
-// and compiled the first time a check needs it (the status and media type
-// received, or the request body sent), once, and cached for the Checker's
-// life; Precompile does all of an operation's at once. Component schemas
-// are converted once per Checker and compiled once each, however many
-// operations use them.
+// the first time a check needs it (the status and media type received, or
+// the request body sent), and compiled as described under "Compiling";
+// Precompile compiles all of an operation's at once. Component schemas
+// are converted once per Checker, when a check first reaches them, and
+// compiled in full once each, however many operations use them.
 //
 // Schemas are read from the generic form of a lazily loaded description
 // (openapi.Document.Raw: what the runtime loads) and converted from it, so
@@ -101,6 +101,30 @@
 // both ends: the converted schemas of real descriptions (Auth0, and the
 // shared corpus when present) and fuzzed ones pass the metaschema, and a
 // canary fails if the library stops trusting the prefix.
+//
+// A command-line run checks each (operation, status, media type) once; a
+// library user checks the same one thousands of times. So:
+//
+//   - the first check of a media type compiles a copy of its schema
+//     pruned to that body: the `properties` (and `dependentSchemas`)
+//     entries no object of the body has a member for are removed, and a
+//     subschema nothing in the body reaches is replaced by `true`; the
+//     components only those parts refer to are neither converted nor
+//     compiled. The copy is used for that body only and not cached. On a
+//     large description (Auth0's Client schema: addons, jwt_configuration,
+//     mobile...) a first check costs a fraction of a full compile;
+//   - the second check compiles the full schema, once, and caches it for
+//     the Checker's life: the steady state is unchanged;
+//   - Precompile compiles in full; a check after it never prunes; a first
+//     check whose body does not parse uses the full schema.
+//
+// Pruning is exact: the problems (messages, body and schema pointers) are
+// those of the full schema, because what the validator can evaluate on
+// that body is kept as it is, at the same keyword locations (prune.go
+// says why; TestPrunedMatchesFull compares both on every schema of the
+// Auth0 description with generated and broken bodies, and
+// FuzzPrunedMatchesFull on fuzzed ones). If the pruned copy fails to
+// compile, the full schema is compiled and its error reported.
 //
 // # Secrets
 //

@@ -205,6 +205,9 @@ func TestConverterOutputIsValid(t *testing.T) {
 	for _, f := range []string{"users-3.1.yaml", "pets-3.0.yaml", "keywords-3.0.yaml", "keywords-3.1.yaml", "duplicates-3.1.yaml"} {
 		files = append(files, "testdata/"+f)
 	}
+	if raceEnabled {
+		files = files[1:] // the Auth0 proof runs without -race
+	}
 	for _, f := range files {
 		for _, raw := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/raw=%v", filepath.Base(f), raw), func(t *testing.T) {

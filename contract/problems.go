@@ -214,6 +214,9 @@ func leafMessage(k jsonschema.ErrorKind, quote bool) string {
 	case *kind.FalseSchema:
 		return "no value is allowed here"
 	case *kind.AdditionalProperties:
+		// The validator lists the names in map order: sorted, so the
+		// message is the same from run to run.
+		sort.Strings(k.Properties)
 		// Member names are shown, unless one looks like data rather than
 		// a name (long, or secret-like: maps keyed by tokens exist).
 		for _, name := range k.Properties {
