@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unsafe"
 )
 
 // loaderVersion is part of every cache key: bump it whenever what the lazy
@@ -52,14 +51,24 @@ type cacheEntry struct {
 	warnings []Warning // the load's warnings (duplicate ids, dangling $refs)
 	// tree is the sub-document without the bodies of its components
 	// (security schemes excepted: the document's model needs them).
-	tree  map[string]any
-	comps []rawComp // the other components, sorted by section then name
-	// outline is the encoded outline of every operation (encodeOutline).
-	outline string
+	tree     map[string]any
+	treeJSON string    // its encoded form, when read
+	comps    []rawComp // the other components, sorted by section then name
+	// outline is where the encoded outline of every operation
+	// (encodeOutline) is in the entry file.
+	outline piece
+	// file reads the pieces of the entry file that are not decoded by a
+	// load (nil when writing).
+	file *entryFile
 }
 
-// rawComp is one component kept as JSON until first used.
-type rawComp struct{ sec, name, js string }
+// rawComp is one component kept as JSON until first used: js when
+// writing, a piece of the entry file when reading.
+type rawComp struct {
+	sec, name string
+	js        string
+	at        piece
+}
 
 // findComp returns the component sec/name of comps (sorted).
 func findComp(comps []rawComp, sec, name string) (rawComp, bool) {
@@ -166,14 +175,16 @@ const hashChunk = 64 << 10
 
 // hashFile returns the content key of a file's content as the loader sees
 // it (without a UTF-8 BOM), reading at most max+1 bytes (n > max means the
-// file is too large).
-func hashFile(name string, max int64) (key string, n int64, err error) {
+// file is too large), through buf (hashChunk bytes when nil).
+func hashFile(name string, max int64, buf []byte) (key string, n int64, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
-	buf := make([]byte, hashChunk)
+	if buf == nil {
+		buf = make([]byte, hashChunk)
+	}
 	var h contentHash
 	k, err := io.ReadAtLeast(f, buf, 3)
 	chunk := buf[:k]
@@ -201,15 +212,13 @@ func (c *diskCache) path() string { return filepath.Join(c.dir, c.key+cacheExt) 
 
 // get returns the entry, or false when there is none or it is unreadable,
 // corrupt or for something else (never an error: the caller rebuilds it).
-func (c *diskCache) get() (*cacheEntry, bool) {
+// buf, when not nil, is a buffer the caller no longer needs (hashFile's):
+// the entry's strings may share it.
+func (c *diskCache) get(buf []byte) (*cacheEntry, bool) {
 	if c.dir == "" {
 		return nil, false
 	}
-	b, err := os.ReadFile(c.path())
-	if err != nil {
-		return nil, false
-	}
-	e, err := decodeEntry(b, c.doc, c.want)
+	e, err := readEntry(c.path(), buf, c.doc, c.want)
 	if err != nil {
 		return nil, false
 	}
@@ -245,19 +254,7 @@ func (c *diskCache) put(e *cacheEntry, outline []outlineOp) {
 	}
 }
 
-// The entry format: a sequence of fields, numbers as uvarints, strings as
-// a uvarint length and the bytes, the whole followed by the CRC-32C of
-// everything before it (little-endian), so that a damaged entry is
-// noticed at once instead of when a component is decoded:
-//
-//	loaderVersion, doc key, want (count, strings), n,
-//	selected operations (count; index, path, method, id, first byte),
-//	ids (count, strings), warnings (count; message, pointer),
-//	tree (JSON), components (count; section, name, JSON),
-//	outline (encodeOutline, as one string), CRC-32C.
-//
-// Strings decode as substrings of one copy of the file: a warm load
-// allocates for the JSON it decodes, not for every name.
+// The entry file format is described in entryfile.go.
 
 var errEntry = errors.New("corrupt cache entry")
 
@@ -347,119 +344,6 @@ func (r *entryReader) strs() []string {
 		out[i] = r.str()
 	}
 	return out
-}
-
-func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error) {
-	tree, err := json.Marshal(e.tree)
-	if err != nil {
-		return nil, err
-	}
-	w := &entryWriter{b: make([]byte, 0, 64<<10)}
-	w.str(loaderVersion)
-	w.str(doc)
-	w.uint(len(e.want))
-	for _, s := range e.want {
-		w.str(s)
-	}
-	w.uint(e.n)
-	w.uint(len(e.sel))
-	for k, i := range e.sel {
-		op := e.selOps[k]
-		w.uint(i)
-		w.str(op.Path)
-		w.str(op.Method)
-		w.str(op.ID)
-		if e.selFirst[k] {
-			w.b = append(w.b, 1)
-		} else {
-			w.b = append(w.b, 0)
-		}
-	}
-	w.uint(len(e.ids))
-	for _, s := range e.ids {
-		w.str(s)
-	}
-	w.uint(len(e.warnings))
-	for _, x := range e.warnings {
-		w.str(x.Message)
-		w.str(x.Pointer)
-	}
-	w.bytes(tree)
-	w.uint(len(e.comps))
-	for _, c := range e.comps {
-		w.str(c.sec)
-		w.str(c.name)
-		w.str(c.js)
-	}
-	w.str(encodeOutline(outline))
-	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli)), nil
-}
-
-// decodeEntry decodes an entry and checks that it is the one of doc and
-// want. The entry's strings share b: b must not be modified afterwards.
-func decodeEntry(b []byte, doc string, want []string) (*cacheEntry, error) {
-	if len(b) < 4 {
-		return nil, errEntry
-	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil, errEntry
-	}
-	// The strings of the entry are substrings of body, shared rather than
-	// copied (a 130 KB copy was a tenth of a warm load).
-	r := &entryReader{s: unsafe.String(unsafe.SliceData(body), len(body))}
-	if r.str() != loaderVersion || r.str() != doc {
-		return nil, errEntry
-	}
-	e := &cacheEntry{}
-	nw := r.count(1)
-	if nw != len(want) {
-		return nil, errEntry
-	}
-	e.want = want
-	for _, w := range want {
-		if r.str() != w {
-			return nil, errEntry
-		}
-	}
-	e.n = r.uint()
-	ns := r.count(5)
-	e.sel, e.selOps, e.selFirst = make([]int, ns), make([]outlineOp, ns), make([]bool, ns)
-	for k := range ns {
-		i := r.uint()
-		e.selOps[k] = outlineOp{Path: r.str(), Method: r.str(), ID: r.str()}
-		if r.err != nil || i >= e.n || r.off >= len(r.s) || (k > 0 && i <= e.sel[k-1]) {
-			return nil, errEntry
-		}
-		e.sel[k], e.selFirst[k] = i, r.s[r.off] == 1
-		r.off++
-	}
-	e.ids = r.strs()
-	if nw := r.count(2); nw > 0 {
-		e.warnings = make([]Warning, nw)
-		for k := range e.warnings {
-			e.warnings[k] = Warning{Message: r.str(), Pointer: r.str()}
-		}
-	}
-	ta, tb := r.span()
-	if r.err != nil {
-		return nil, r.err
-	}
-	tree, err := decodeJSON(r.s[ta:tb])
-	if e.tree, _ = tree.(map[string]any); err != nil || e.tree == nil {
-		return nil, errEntry
-	}
-	if nc := r.count(3); nc > 0 {
-		e.comps = make([]rawComp, nc)
-		for k := range e.comps {
-			e.comps[k] = rawComp{sec: r.str(), name: r.str(), js: r.str()}
-		}
-	}
-	e.outline = r.str()
-	if r.err != nil || r.off != len(r.s) {
-		return nil, errEntry
-	}
-	return e, nil
 }
 
 // encodeOutline encodes every operation of the outline: count, then path

@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -207,51 +208,175 @@ func cacheEntryFile(t *testing.T, dir string) string {
 	return filepath.Join(dir, files[0])
 }
 
-// TestCacheDamagedEntries: any damage to an entry (a flipped byte
-// anywhere, a cut) is noticed by its checksum: the entry is rebuilt
-// silently, never used, never an error.
+// TestCacheDamagedEntries: damage to an entry's head (a flipped byte, a
+// cut) is noticed by its checksum at once: the entry is rebuilt silently,
+// never used, never an error. Damage to its tail (the pieces read on
+// demand) is noticed when the piece is read: the piece is made again from
+// the document, the results are the cold load's, and the entry is
+// rewritten.
 func TestCacheDamagedEntries(t *testing.T) {
 	path := filepath.Join("testdata", "petstore-3.0.yaml")
 	opts := func(dir string) LoadOptions { return LoadOptions{Operations: []string{"listPets"}, CacheDir: dir} }
+	cold, err := Load(context.Background(), path, LoadOptions{Operations: []string{"listPets"}, NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	if _, err := Load(context.Background(), path, opts(dir)); err != nil {
 		t.Fatal(err)
 	}
-	good, err := os.ReadFile(cacheEntryFile(t, dir))
-	if err != nil {
-		t.Fatal(err)
+	good := mustRead(t, cacheEntryFile(t, dir))
+	head := int(binary.LittleEndian.Uint32(good))
+	if head <= 8 || head >= len(good) {
+		t.Fatalf("head length %d of %d", head, len(good))
 	}
-	damages := map[string][]byte{"empty": nil, "cut": good[:len(good)/2], "crc only": good[len(good)-4:], "extra": append(slices.Clone(good), 0)}
-	for _, at := range []int{0, 5, len(good) / 3, len(good) / 2, len(good) - 5, len(good) - 1} {
+	flip := func(at int) []byte {
 		b := slices.Clone(good)
 		b[at] ^= 0x20
-		damages["flip "+string(rune('a'+len(damages)))] = b
+		return b
 	}
-	for name, b := range damages {
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		b      []byte
+		inHead bool
+	}{
+		{"empty", nil, true},
+		{"cut in head", good[:head/2], true},
+		{"crc only", good[len(good)-4:], true},
+		{"flip length", flip(0), true},
+		{"flip version", flip(5), true},
+		{"flip head middle", flip(head / 2), true},
+		{"flip head crc", flip(head - 1), true},
+		{"flip tail start", flip(head), false},
+		{"flip tail middle", flip((head + len(good)) / 2), false},
+		{"flip tail end", flip(len(good) - 1), false},
+		{"cut tail", good[:len(good)-3], false},
+		{"extra byte", append(slices.Clone(good), 0), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if _, err := Load(context.Background(), path, opts(dir)); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(cacheEntryFile(t, dir), b, 0o600); err != nil {
+			file := cacheEntryFile(t, dir)
+			if err := os.WriteFile(file, tc.b, 0o600); err != nil {
 				t.Fatal(err)
 			}
 			d, err := Load(context.Background(), path, opts(dir))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.lazy.src == nil {
-				t.Error("the damaged entry was used")
+			if used := d.lazy.src == nil; used == tc.inHead {
+				t.Errorf("entry used = %v", used)
 			}
-			if op, ok := d.OperationByID("listPets"); !ok || op.Path != "/pets" {
-				t.Errorf("listPets: %v", ok)
-			}
-			after, _ := os.ReadFile(cacheEntryFile(t, dir))
-			if !bytes.Equal(after, good) {
+			compareWithCold(t, cold, d)
+			if tc.name != "extra byte" && !bytes.Equal(mustRead(t, file), good) {
 				t.Error("the entry was not rebuilt")
 			}
 		})
 	}
+}
+
+// compareWithCold checks that d answers as cold for every operation and
+// every component reached (which reads every piece of a cached entry).
+func compareWithCold(t *testing.T, cold, d *Document) {
+	t.Helper()
+	for _, id := range cold.OperationIDs() {
+		a, _ := cold.OperationByID(id)
+		b, ok := d.OperationByID(id)
+		if !ok || opShape(a) != opShape(b) {
+			t.Errorf("%s differs", id)
+		}
+	}
+	a, _ := cold.Raw("")
+	b, ok := d.Raw("")
+	if !ok || !bytes.Equal(mustMarshal(t, a), mustMarshal(t, b)) {
+		t.Errorf("Raw(\"\") differs")
+	}
+	for _, op := range cold.Operations() {
+		if !d.HasOperationPointer(op.Pointer) {
+			t.Errorf("HasOperationPointer(%s)", op.Pointer)
+		}
+	}
+}
+
+// TestCacheDamagedPieceAuth0: in a large entry (its tail is not read with
+// its head), a damaged component body or outline, or an entry deleted
+// after the load, is made again from the document when needed.
+func TestCacheDamagedPieceAuth0(t *testing.T) {
+	cold, err := Load(context.Background(), auth0File, LoadOptions{Operations: auth0Seed, NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, damage := range []string{"component", "outline", "deleted"} {
+		t.Run(damage, func(t *testing.T) {
+			_, d, dir := cachedPair(t, auth0File, auth0Seed)
+			file := cacheEntryFile(t, dir)
+			good := mustRead(t, file)
+			if d.lazy.file.tail != "" {
+				t.Fatal("the tail was read with the head")
+			}
+			c := d.lazy.comps[len(d.lazy.comps)/2]
+			cptr := "/components/" + c.sec + "/" + EscapePointerToken(c.name)
+			if _, ok := cold.Raw(cptr); !ok {
+				t.Fatalf("%s not in the cold load", cptr)
+			}
+			switch damage {
+			case "deleted":
+				if err := os.Remove(file); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				at := d.lazy.file.tailOff + c.at.off + c.at.n/2
+				if damage == "outline" {
+					at = d.lazy.file.tailOff + d.lazy.entry.outline.off + 3
+				}
+				b := slices.Clone(good)
+				b[at] ^= 0x01
+				if err := os.WriteFile(file, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, id := range auth0Seed {
+				op, _ := cold.OperationByID(id)
+				ptr := op.Pointer + "/responses/201/content/application~1json/schema"
+				a, _ := cold.Raw(ptr)
+				b, ok := d.Raw(ptr)
+				if !ok || !bytes.Equal(mustMarshal(t, a), mustMarshal(t, b)) {
+					t.Errorf("Raw(%s) differs", ptr)
+				}
+			}
+			a, _ := cold.Raw(cptr)
+			b, ok := d.Raw(cptr)
+			if !ok || !bytes.Equal(mustMarshal(t, a), mustMarshal(t, b)) {
+				t.Errorf("%s differs", cptr)
+			}
+			a2, _ := cold.OperationByID("get_clients")
+			b2, ok := d.OperationByID("get_clients")
+			if !ok || opShape(a2) != opShape(b2) {
+				t.Error("get_clients differs")
+			}
+			if !d.HasOperationPointer("/paths/~1users/get") {
+				t.Error("pointer of another operation")
+			}
+			if after, err := os.ReadFile(file); err != nil || !bytes.Equal(after[4:], good[4:]) && len(after) != len(good) {
+				t.Errorf("the entry was not rewritten: %v", err)
+			}
+			if _, w, _ := cachedPairIn(t, dir, auth0File, auth0Seed); w.lazy.src != nil {
+				t.Error("the rewritten entry is not used")
+			}
+		})
+	}
+}
+
+// cachedPairIn loads path for ops from the cache in dir.
+func cachedPairIn(t *testing.T, dir, path string, ops []string) (*Document, *Document, string) {
+	t.Helper()
+	d, err := Load(context.Background(), path, LoadOptions{Operations: ops, CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nil, d, dir
 }
 
 // TestCacheBadOutline: an entry whose outline section does not agree with
@@ -273,11 +398,13 @@ func TestCacheBadOutline(t *testing.T) {
 				t.Fatal(err)
 			}
 			file := cacheEntryFile(t, dir)
-			b, _ := os.ReadFile(file)
 			cache := newDiskCacheHash(opts, contentKey(mustRead(t, path)))
-			e, err := decodeEntry(b, cache.doc, cache.want)
+			e, err := readEntry(file, nil, cache.doc, cache.want)
 			if err != nil {
 				t.Fatal(err)
+			}
+			for k := range e.comps {
+				e.comps[k].js, _ = e.file.piece(e.comps[k].at)
 			}
 			if name == "different" {
 				for i := range e.n {
@@ -367,7 +494,10 @@ func TestContentKey(t *testing.T) {
 			if err := os.WriteFile(file, tc.content, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			key, n, err := hashFile(file, tc.max)
+			key, n, err := hashFile(file, tc.max, nil)
+			if key2, n2, _ := hashFile(file, tc.max, make([]byte, 7)); key2 != key || n2 != n {
+				t.Errorf("with a 7-byte buffer: %s %d, want %s %d", key2, n2, key, n)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -386,7 +516,7 @@ func TestContentKey(t *testing.T) {
 	if contentKey([]byte("a")) == contentKey([]byte("b")) || contentKey(nil) == contentKey([]byte{0}) {
 		t.Error("keys collide")
 	}
-	if _, _, err := hashFile(filepath.Join(dir, "missing"), 10); err == nil {
+	if _, _, err := hashFile(filepath.Join(dir, "missing"), 10, nil); err == nil {
 		t.Error("missing file: no error")
 	}
 }

@@ -57,8 +57,14 @@ type lazyDoc struct {
 	built []*Operation   // aligned with the outline; nil until built
 	sub   map[string]any // the sub-document of every built operation
 	// comps are the cache entry's components not decoded yet: Raw,
-	// the builder and OpenAPI3 decode them into sub on first use.
-	comps []rawComp
+	// the builder and OpenAPI3 decode them into sub on first use, from
+	// file (nil after fromSource).
+	comps  []rawComp
+	file   *entryFile
+	selIdx []int // the operations asked for
+	// entry and cache, for a load from the cache: what rewrite needs.
+	entry *cacheEntry
+	cache *diskCache
 
 	kinOnce sync.Once
 	kin     *openapi3.T
@@ -529,7 +535,7 @@ func loadLazy(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 		return nil, false
 	}
 	cache := newDiskCache(opts, data)
-	e, _ := cache.get()
+	e, _ := cache.get(nil)
 	return lazyFrom(data, u, opts, full, cache, e)
 }
 
@@ -545,7 +551,7 @@ func lazyFrom(data []byte, u *url.URL, opts LoadOptions, full func() (*Document,
 	)
 	if e != nil {
 		l.setSel(e)
-		l.comps = e.comps
+		l.comps, l.file, l.entry, l.cache = e.comps, e.file, e, cache
 		tree, warnings, sel = e.tree, e.warnings, e.sel
 	} else {
 		if data == nil {
@@ -622,12 +628,15 @@ func loadCachedFile(ctx context.Context, u *url.URL, r *reader) (doc *Document, 
 		return nil, false
 	}
 	name := filepath.FromSlash(u.Path)
-	sum, n, err := hashFile(name, opts.MaxBytes)
+	// One buffer: hashFile's chunks, then the entry's head (memory already
+	// touched; see entryfile.go).
+	buf := make([]byte, hashChunk)
+	sum, n, err := hashFile(name, opts.MaxBytes, buf)
 	if err != nil || n == 0 || n > opts.MaxBytes {
 		return nil, false
 	}
 	cache := newDiskCacheHash(opts, sum)
-	e, hit := cache.get()
+	e, hit := cache.get(buf)
 	if !hit {
 		return nil, false
 	}

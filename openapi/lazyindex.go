@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -84,8 +85,15 @@ func (l *lazyDoc) setSel(e *cacheEntry) {
 	for k, i := range e.sel {
 		l.sel.add(i, e.selOps[k], e.selFirst[k])
 	}
-	outline := e.outline
-	l.allFn = func() ([]outlineOp, error) { return decodeOutline(outline) }
+	l.selIdx = e.sel
+	file, at := e.file, e.outline
+	l.allFn = func() ([]outlineOp, error) {
+		s, ok := file.piece(at)
+		if !ok {
+			return nil, errEntry
+		}
+		return decodeOutline(s)
+	}
 	l.built = make([]*Operation, l.n)
 }
 
@@ -104,6 +112,7 @@ func (l *lazyDoc) fullIndex() *opIndex {
 				sortOps(ops)
 				if l.consistent(ops) {
 					l.all = indexAll(ops)
+					l.rewrite(nil, ops)
 					return
 				}
 			}
@@ -207,7 +216,9 @@ func (l *lazyDoc) duplicateWarnings() []Warning {
 
 // lazyComponent returns the component sec/name of the cache entry,
 // decoding it into l.sub on first use; false when the entry does not have
-// it (or it is already in l.sub). l.mu held, or during Load.
+// it. A piece that cannot be read or does not check makes the entry's
+// components again from the document (fromSource). l.mu held, or during
+// Load.
 func (l *lazyDoc) lazyComponent(sec, name string) (any, bool) {
 	c, ok := findComp(l.comps, sec, name)
 	if !ok {
@@ -217,12 +228,77 @@ func (l *lazyDoc) lazyComponent(sec, name string) (any, bool) {
 	if v, done := section[name]; done {
 		return v, true
 	}
-	v, err := decodeJSON(c.js)
-	if err != nil {
-		return nil, false
+	js, ok := l.file.piece(c.at)
+	var v any
+	var err error
+	if ok {
+		v, err = decodeJSON(js)
+	}
+	if !ok || err != nil {
+		if !l.fromSource() {
+			return nil, false
+		}
+		v, ok = gmap(gmap(l.sub["components"])[sec])[name]
+		return v, ok
 	}
 	section[name] = v
 	return v, true
+}
+
+// fromSource makes the sub-document of the operations asked for again
+// from the document, as a cold load does, when the entry's components
+// cannot be read: every component then is in l.sub (l.mu held).
+func (l *lazyDoc) fromSource() bool {
+	if l.comps == nil {
+		return false
+	}
+	src, err := l.source()
+	if err != nil {
+		return false
+	}
+	s, err := newSubDoc(src)
+	if err != nil {
+		return false
+	}
+	for _, i := range l.selIdx {
+		if err := s.addOperation(l.opAt(i)); err != nil {
+			return false
+		}
+	}
+	if err := s.finish(); err != nil {
+		return false
+	}
+	mergeSub(l.sub, s.tree)
+	l.comps = nil
+	l.rewrite(s.tree, l.fullIndex().ops)
+	return true
+}
+
+// rewrite writes the cache entry again after one of its pieces failed: the
+// head as read, the components of tree (nil: the entry's own pieces, when
+// they all check) and the outline ops.
+func (l *lazyDoc) rewrite(tree map[string]any, ops []outlineOp) {
+	if l.entry == nil || l.cache == nil || len(ops) != l.n {
+		return
+	}
+	e := *l.entry
+	if tree != nil {
+		t, comps, err := splitSub(tree)
+		if err != nil {
+			return
+		}
+		e.tree, e.treeJSON, e.comps = t, "", comps
+	} else {
+		e.tree, e.comps = nil, slices.Clone(e.comps)
+		for k := range e.comps {
+			js, ok := l.file.piece(e.comps[k].at)
+			if !ok {
+				return // the components' failure rewrites it
+			}
+			e.comps[k].js = js
+		}
+	}
+	l.cache.put(&e, ops)
 }
 
 // subComponents is l.sub's components, created if needed.
@@ -249,6 +325,9 @@ func (l *lazyDoc) subSection(sec string) map[string]any {
 // materialize decodes every component of the entry in section sec ("" for
 // all) not decoded yet (l.mu held).
 func (l *lazyDoc) materialize(sec string) {
+	if len(l.comps) > 0 && !l.file.loadTail() {
+		l.fromSource()
+	}
 	for _, c := range l.comps {
 		if sec == "" || c.sec == sec {
 			l.lazyComponent(c.sec, c.name)
