@@ -477,3 +477,24 @@ func TestAdditionalPropertiesMessageIsStable(t *testing.T) {
 		}
 	}
 }
+
+// A $ref to a component that does not exist accepts anything (it is not
+// looked up until a body reaches it, then converted to `true`), on the
+// first (pruned) check and on later ones.
+func TestMissingComponentAcceptsAnything(t *testing.T) {
+	d, err := openapi.Load(context.Background(), "testdata/missing-ref-3.1.yaml", openapi.LoadOptions{Lazy: true, NoCache: true, SkipValidation: true})
+	if err != nil {
+		t.Skipf("the loader refuses the description: %v", err)
+	}
+	c := New(d, Options{})
+	op := operation(t, d, "getThing")
+	h := map[string][]string{"Content-Type": {"application/json"}}
+	for i := range 3 {
+		if ps := c.CheckResponse(op, 200, h, []byte(`{"a":{"x":[1]},"b":1}`)); len(ps) != 0 {
+			t.Errorf("check %d: %s", i, dump(ps))
+		}
+		if ps := c.CheckResponse(op, 200, h, []byte(`{"a":1,"b":"x"}`)); !equal(got(ps), []string{"schema /b"}) {
+			t.Errorf("check %d: %s", i, dump(ps))
+		}
+	}
+}

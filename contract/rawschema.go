@@ -36,17 +36,16 @@ func (cv *rawConverter) lookup(ref string) (any, bool) {
 }
 
 // componentName returns the component schema a $ref names, when it names
-// one ("#/components/schemas/Name", nothing after the name) that exists.
+// one ("#/components/schemas/Name", nothing after the name). Whether it
+// exists is not asked here: looking it up makes the lazy loader decode
+// it, and most components a schema names are never reached by a body. A
+// missing one is converted to `true` (component), as inlining it would.
 func (cv *rawConverter) componentName(ref string) (string, bool) {
 	name, ok := strings.CutPrefix(ref, "#/components/schemas/")
 	if !ok || strings.Contains(name, "/") {
 		return "", false
 	}
-	name = unescapeToken(name)
-	if _, ok := cv.doc.Raw("/components/schemas/" + escapeToken(name)); !ok {
-		return "", false
-	}
-	return name, true
+	return unescapeToken(name), true
 }
 
 // siblings returns the keywords next to a $ref that apply (OpenAPI 3.1:
