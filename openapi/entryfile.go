@@ -258,12 +258,10 @@ func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
 	if e.tree, _ = tree.(map[string]any); err != nil || e.tree == nil {
 		return nil, errEntry
 	}
-	var pieces []piece
 	if nc := r.count(8); nc > 0 {
 		e.comps = make([]rawComp, nc)
 		for k := range e.comps {
 			e.comps[k] = rawComp{sec: r.str(), name: r.str(), at: r.piece()}
-			pieces = append(pieces, e.comps[k].at)
 		}
 	}
 	e.outline = r.piece()
@@ -272,10 +270,13 @@ func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
 	if r.err != nil || r.off != len(r.s) {
 		return nil, errEntry
 	}
-	for _, p := range append(pieces, e.outline) {
-		if p.off+p.n > e.file.tailLen {
+	for _, c := range e.comps {
+		if c.at.off+c.at.n > e.file.tailLen {
 			return nil, errEntry
 		}
+	}
+	if e.outline.off+e.outline.n > e.file.tailLen {
+		return nil, errEntry
 	}
 	return e, nil
 }

@@ -32,9 +32,15 @@ var errJSON = errors.New("cache entry: unexpected JSON")
 const maxJSONDepth = 10000
 
 type jsonDecoder struct {
-	s   string
-	off int
-	err error
+	s       string
+	off     int
+	err     error
+	members []jsonMember // of the objects being decoded
+}
+
+type jsonMember struct {
+	k string
+	v any
 }
 
 func (d *jsonDecoder) fail() any {
@@ -64,12 +70,14 @@ func (d *jsonDecoder) value(depth int) any {
 	switch c := d.s[d.off]; {
 	case c == '{':
 		d.off++
-		m := map[string]any{}
 		d.space()
 		if d.off < len(d.s) && d.s[d.off] == '}' {
 			d.off++
-			return m
+			return map[string]any{}
 		}
+		// The members are collected first so that the map is made at its
+		// size (no growth, no garbage).
+		base := len(d.members)
 		for d.err == nil {
 			d.space()
 			k, ok := d.str()
@@ -81,7 +89,8 @@ func (d *jsonDecoder) value(depth int) any {
 				return d.fail()
 			}
 			d.off++
-			m[k] = d.value(depth + 1)
+			v := d.value(depth + 1)
+			d.members = append(d.members, jsonMember{k, v})
 			d.space()
 			if d.off >= len(d.s) {
 				return d.fail()
@@ -91,6 +100,12 @@ func (d *jsonDecoder) value(depth int) any {
 				d.off++
 			case '}':
 				d.off++
+				m := make(map[string]any, len(d.members)-base)
+				for _, kv := range d.members[base:] {
+					m[kv.k] = kv.v
+				}
+				clear(d.members[base:])
+				d.members = d.members[:base]
 				return m
 			default:
 				return d.fail()

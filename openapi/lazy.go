@@ -74,10 +74,12 @@ type lazyDoc struct {
 	fullLoad func() (*Document, error)
 }
 
-// opIndex indexes (part of) the outline: ops has one slot per operation
-// of the document, filled for the operations indexed.
+// opIndex indexes the outline, or some of its operations: ops is the
+// outline when idx is nil, else the operations at the outline indexes idx
+// (ascending).
 type opIndex struct {
 	ops   []outlineOp
+	idx   []int
 	byID  map[string]int
 	byPtr map[string]int
 }

@@ -16,14 +16,27 @@ import (
 // pointer that is not one of them) first decodes the whole outline kept in
 // the entry (all). A cold load has the whole outline from the start.
 
-func newOpIndex(n int) *opIndex {
-	return &opIndex{ops: make([]outlineOp, n), byID: map[string]int{}, byPtr: map[string]int{}}
+// newSelIndex is the index of a few operations (idx ascending, ops
+// aligned).
+func newSelIndex(idx []int, ops []outlineOp) *opIndex {
+	return &opIndex{ops: ops, idx: idx, byID: make(map[string]int, len(idx)), byPtr: make(map[string]int, len(idx))}
+}
+
+// get returns operation i when the index has it.
+func (x *opIndex) get(i int) (outlineOp, bool) {
+	if x.idx == nil {
+		return x.ops[i], true
+	}
+	k, found := slices.BinarySearch(x.idx, i)
+	if !found {
+		return outlineOp{}, false
+	}
+	return x.ops[k], true
 }
 
 // add indexes operation i; byID false leaves it out of the id index (a
 // duplicate operationId).
 func (x *opIndex) add(i int, op outlineOp, byID bool) {
-	x.ops[i] = op
 	x.byPtr[OperationPointer(op.Path, op.Method)] = i
 	if byID && op.ID != "" {
 		x.byID[op.ID] = i
@@ -81,7 +94,7 @@ func (l *lazyDoc) setAll(ops []outlineOp) {
 // the outline is decoded from it on first need.
 func (l *lazyDoc) setSel(e *cacheEntry) {
 	l.n, l.ids = e.n, e.ids
-	l.sel = newOpIndex(e.n)
+	l.sel = newSelIndex(e.sel, e.selOps)
 	for k, i := range e.sel {
 		l.sel.add(i, e.selOps[k], e.selFirst[k])
 	}
@@ -128,8 +141,8 @@ func (l *lazyDoc) consistent(ops []outlineOp) bool {
 	if len(ops) != l.n {
 		return false
 	}
-	for _, i := range l.sel.byPtr {
-		if ops[i] != l.sel.ops[i] {
+	for k, i := range l.sel.idx {
+		if ops[i] != l.sel.ops[k] {
 			return false
 		}
 	}
@@ -169,7 +182,7 @@ func (l *lazyDoc) opByPtr(ptr string) (int, bool) {
 
 // opAt is outline operation i, which a lookup returned.
 func (l *lazyDoc) opAt(i int) outlineOp {
-	if op := l.sel.ops[i]; op.Method != "" {
+	if op, ok := l.sel.get(i); ok {
 		return op
 	}
 	return l.fullIndex().ops[i]
