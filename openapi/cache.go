@@ -25,8 +25,9 @@ const loaderVersion = "arazzo-openapi-lazy/3"
 // directory ("off" disables the cache).
 const CacheDirEnv = "ARAZZO_CACHE_DIR"
 
-// cacheExt is the extension of cache entries.
-const cacheExt = ".lazy"
+// cacheExt is the extension of cache entries (they start with a line of
+// JSON, entryMagic; the rest is binary).
+const cacheExt = ".json"
 
 // cacheEntry is what a lazy load derives from one document for one set of
 // operations. It holds no location: it is addressed by content.

@@ -226,7 +226,7 @@ func TestCacheDamagedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := mustRead(t, cacheEntryFile(t, dir))
-	head := int(binary.LittleEndian.Uint32(good))
+	head := int(binary.LittleEndian.Uint32(good[len(entryMagic):]))
 	if head <= 8 || head >= len(good) {
 		t.Fatalf("head length %d of %d", head, len(good))
 	}
@@ -243,7 +243,8 @@ func TestCacheDamagedEntries(t *testing.T) {
 		{"empty", nil, true},
 		{"cut in head", good[:head/2], true},
 		{"crc only", good[len(good)-4:], true},
-		{"flip length", flip(0), true},
+		{"flip magic", flip(0), true},
+		{"flip length", flip(len(entryMagic)), true},
 		{"flip version", flip(5), true},
 		{"flip head middle", flip(head / 2), true},
 		{"flip head crc", flip(head - 1), true},

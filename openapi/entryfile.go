@@ -14,7 +14,9 @@ import (
 // of pieces (the component bodies, the outline of every operation) read
 // only when a piece is first needed.
 //
-//	head length (4 bytes, little-endian, the whole head included)
+//	entryMagic, a line of JSON naming the loader version (so that the
+//	  file says what it is, and older tools see a foreign entry)
+//	head length (4 bytes, little-endian, from the file's start)
 //	head fields: numbers as uvarints, strings as a uvarint length and the
 //	  bytes: loaderVersion, doc key, want (count, strings), n, selected
 //	  operations (count; index, path, method, id, first byte), ids (count,
@@ -97,6 +99,9 @@ func (f *entryFile) loadTail() bool {
 	return true
 }
 
+// entryMagic starts every entry file.
+const entryMagic = `{"version":"` + loaderVersion + `"}` + "\n"
+
 func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error) {
 	tree := []byte(e.treeJSON)
 	if e.tree != nil {
@@ -105,7 +110,8 @@ func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error)
 			return nil, err
 		}
 	}
-	w := &entryWriter{b: make([]byte, 4, 32<<10)}
+	w := &entryWriter{b: make([]byte, len(entryMagic)+4, 32<<10)}
+	copy(w.b, entryMagic)
 	tail := &entryWriter{b: make([]byte, 0, 128<<10)}
 	add := func(s string) {
 		w.uint(len(tail.b))
@@ -152,8 +158,9 @@ func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error)
 	add(encodeOutline(outline))
 	w.uint(len(tail.b))
 	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(tail.b, castagnoli))
-	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[4:], castagnoli))
-	binary.LittleEndian.PutUint32(w.b, uint32(len(w.b)))
+	const h = len(entryMagic) + 4
+	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[h:], castagnoli))
+	binary.LittleEndian.PutUint32(w.b[len(entryMagic):], uint32(len(w.b)))
 	return append(w.b, tail.b...), nil
 }
 
@@ -172,11 +179,12 @@ func readEntry(path string, buf []byte, doc string, want []string) (*cacheEntry,
 	if err != nil && err != io.ErrUnexpectedEOF {
 		return nil, errEntry
 	}
-	if n < 4 {
+	const h = len(entryMagic) + 4
+	if n < h || string(buf[:len(entryMagic)]) != entryMagic {
 		return nil, errEntry
 	}
-	headLen := int(binary.LittleEndian.Uint32(buf))
-	if headLen < 8 || headLen > 1<<30 {
+	headLen := int(binary.LittleEndian.Uint32(buf[len(entryMagic):]))
+	if headLen < h+4 || headLen > 1<<30 {
 		return nil, errEntry
 	}
 	head := buf[:n]
@@ -209,7 +217,7 @@ func readEntry(path string, buf []byte, doc string, want []string) (*cacheEntry,
 // doc and want. The entry's strings share b: b must not be modified
 // afterwards.
 func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
-	body := b[4 : len(b)-4]
+	body := b[len(entryMagic)+4 : len(b)-4]
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, errEntry
 	}
