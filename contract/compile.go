@@ -48,6 +48,10 @@ type converted struct {
 	err      error // the conversion failed
 	// mk converts again, for the compile with every reference inlined.
 	mk convMaker
+	// raw is the schema's generic form (a lazily loaded document), which
+	// the first check prunes before converting (compilePrunedRaw); nil
+	// for kin-openapi schemas (compilePruned prunes the converted form).
+	raw any
 }
 
 type schemaKey struct {
@@ -229,7 +233,7 @@ func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media 
 		return nil
 	}
 	if parsed && conv.err == nil && !slot.fullDone.Load() && slot.checks.Add(1) == 1 {
-		if cs := c.compilePruned(conv, v); cs.err == nil {
+		if cs := c.prunedSchema(conv, v); cs.err == nil {
 			return cs
 		}
 		// Whatever made the pruned copy fail is reported as the full
@@ -347,7 +351,11 @@ func (c *Checker) convertKey(op *openapi.Operation, raw bool, k schemaKey) *conv
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.convert(k.dir, ptr, mk)
+	conv := c.convert(k.dir, ptr, mk)
+	if raw {
+		conv.raw, _ = c.doc.Raw(ptr)
+	}
+	return conv
 }
 
 // schemaConv converts one media type schema (root) and the component
@@ -460,6 +468,70 @@ func (c *Checker) compileInlined(conv *converted) (cs *compiledSchema) {
 		return cs
 	}
 	cs.sch, cs.err = comp.Compile(cs.url)
+	return cs
+}
+
+// prunedSchema compiles conv pruned to instance v: from the generic form
+// when there is one (only what v reaches is converted), else from the
+// converted form.
+func (c *Checker) prunedSchema(conv *converted, v any) *compiledSchema {
+	if conv.raw != nil {
+		return c.compilePrunedRaw(conv, v)
+	}
+	return c.compilePruned(conv, v)
+}
+
+// compilePrunedRaw is compilePruned for a lazily loaded document: the
+// pruner walks v through the generic (OpenAPI) form of the schema, whose
+// applicators are JSON Schema's, and the converter converts only what v
+// reached (rawConverter.prune), so the parts of a large component a body
+// does not touch are neither converted nor compiled. The resources keep
+// the Checker's URLs (and so their pointers).
+func (c *Checker) compilePrunedRaw(conv *converted, v any) (cs *compiledSchema) {
+	cs = &compiledSchema{ptr: conv.ptr, url: conv.url, bases: &c.bases}
+	defer func() {
+		if r := recover(); r != nil {
+			cs.sch, cs.err = nil, fmt.Errorf("internal error compiling the schema: %v", r)
+		}
+	}()
+	look := &rawConverter{doc: c.doc}
+	p := newPruner(look.lookup)
+	p.walk(conv.raw, v)
+
+	type res struct {
+		url string
+		doc any
+	}
+	var resources []res
+	c.mu.Lock()
+	func() {
+		defer c.mu.Unlock()
+		queued := map[string]bool{}
+		var names []string
+		cv := &rawConverter{v30: c.v30, dir: conv.dir, doc: c.doc, visiting: map[string]bool{}, prune: p}
+		cv.need = func(name string) string {
+			u := c.componentURL(conv.dir, name, conv.mk)
+			if !queued[u] {
+				queued[u] = true
+				names = append(names, name)
+			}
+			return u
+		}
+		resources = append(resources, res{conv.url, cv.node(conv.raw, 0)})
+		for len(names) > 0 {
+			name := names[0]
+			names = names[1:]
+			resources = append(resources, res{c.componentURLs[conv.dir][name], cv.component(name)})
+		}
+	}()
+	comp := c.newCompiler()
+	for _, r := range resources {
+		if err := comp.AddResource(r.url, r.doc); err != nil {
+			cs.err = err
+			return cs
+		}
+	}
+	cs.sch, cs.err = comp.Compile(conv.url)
 	return cs
 }
 

@@ -71,6 +71,24 @@ func newPruner(resource func(string) (any, bool)) *pruner {
 	}
 }
 
+// isReached reports whether the walk reached schema object s.
+func (p *pruner) isReached(s map[string]any) bool {
+	_, ok := p.reached[mapID(s)]
+	return ok
+}
+
+// inherit makes schema object s count as reached (with the same member
+// names) as owner: s holds keywords copied from owner.
+func (p *pruner) inherit(s, owner map[string]any) {
+	if owner == nil || !p.isReached(owner) {
+		return
+	}
+	p.reached[mapID(s)] = struct{}{}
+	if names := p.names[mapID(owner)]; names != nil {
+		p.names[mapID(s)] = names
+	}
+}
+
 // mapID is the identity of a map (its header), without allocating.
 func mapID(m map[string]any) unsafe.Pointer { return reflect.ValueOf(m).UnsafePointer() }
 

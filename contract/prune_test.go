@@ -34,7 +34,7 @@ func problemsWith(c *Checker, cs *compiledSchema, v any) ([]Problem, error) {
 // problems for v differ ("" when they do not).
 func differ(c *Checker, slot *schemaSlot, conv *converted, v any) string {
 	full, ferr := problemsWith(c, c.fullSchema(slot), v)
-	pruned, perr := problemsWith(c, c.compilePruned(conv, v), v)
+	pruned, perr := problemsWith(c, c.prunedSchema(conv, v), v)
 	if ferr != nil || perr != nil {
 		return fmt.Sprintf("compile errors: full %v, pruned %v", ferr, perr)
 	}
@@ -96,24 +96,34 @@ func (g *gen) value(s any, depth int) any {
 		}
 	}
 	if l, ok := sm["allOf"].([]any); ok && len(l) > 0 {
-		merged := map[string]any{}
-		var other any
-		for _, x := range l {
-			switch v := g.value(x, depth+1).(type) {
-			case map[string]any:
-				for k, mv := range v {
-					merged[k] = mv
-				}
-			default:
-				other = v
+		// The node's own value (without allOf), with the members the
+		// allOf entries generate merged in.
+		rest := make(map[string]any, len(sm))
+		for k, v := range sm {
+			if k != "allOf" {
+				rest[k] = v
 			}
 		}
-		if len(merged) == 0 && other != nil {
-			return other
+		var base any
+		if len(rest) > 0 {
+			base = g.value(rest, depth+1)
 		}
-		if _, ok := sm["properties"]; !ok {
-			return merged
+		for _, x := range l {
+			v := g.value(x, depth+1)
+			bm, isMap := base.(map[string]any)
+			vm, vIsMap := v.(map[string]any)
+			switch {
+			case base == nil || len(rest) == 0 && !isMap:
+				base = v
+			case isMap && vIsMap:
+				for k, mv := range vm {
+					if _, ok := bm[k]; !ok {
+						bm[k] = mv
+					}
+				}
+			}
 		}
+		return base
 	}
 	typ, _ := sm["type"].(string)
 	if l, ok := sm["type"].([]any); ok && len(l) > 0 {
@@ -214,7 +224,7 @@ func (g *gen) value(s any, depth int) any {
 // patterns, a wrong array item.
 func mutants(rnd *rand.Rand, v any) []any {
 	var out []any
-	for kind := range 6 {
+	for kind := range 7 {
 		for range 2 {
 			c := deepCopy(v)
 			if mutate(rnd, &c, kind) {
@@ -245,7 +255,8 @@ func deepCopy(v any) any {
 
 // mutate changes one randomly chosen place of *v (kind: 0 wrong type at
 // a leaf, 1 missing member, 2 extra member, 3 enum/pattern miss, 4 array
-// item of a wrong type, 5 whole value replaced).
+// item of a wrong type, 5 whole value replaced, 6 an object with many
+// more members: maxProperties).
 func mutate(rnd *rand.Rand, v *any, kind int) bool {
 	type place struct {
 		get func() any
@@ -313,6 +324,13 @@ func mutate(rnd *rand.Rand, v *any, kind int) bool {
 		case 5:
 			p.set([]any{map[string]any{"a": 1}})
 			return true
+		case 6:
+			if m, ok := cur.(map[string]any); ok {
+				for i := range 45 {
+					m[fmt.Sprintf("m%02d", i)] = i
+				}
+				return true
+			}
 		}
 	}
 	return false
@@ -336,6 +354,9 @@ func diffDocument(t *testing.T, d *openapi.Document, perKey, sample int) {
 			if conv == nil {
 				continue
 			}
+			if lazy := c.operation(op).raw; lazy != (conv.raw != nil) {
+				t.Fatalf("%s: raw form %v, pruned from it %v", op.Pointer, lazy, conv.raw != nil)
+			}
 			keys++
 			if sample > 1 && keys%sample != 1 {
 				continue
@@ -345,6 +366,14 @@ func diffDocument(t *testing.T, d *openapi.Document, perKey, sample int) {
 				v := g.value(conv.doc, 0)
 				values = append(values, v)
 				values = append(values, mutants(rnd, v)...)
+				if m, ok := deepCopy(v).(map[string]any); ok {
+					// The body itself with many members (maxProperties
+					// next to a $ref, at the root).
+					for i := range 45 {
+						m[fmt.Sprintf("m%02d", i)] = i
+					}
+					values = append(values, m)
+				}
 			}
 			values = append(values, nil, "x", []any{}, map[string]any{})
 			for _, v := range values {
@@ -368,35 +397,37 @@ func diffDocument(t *testing.T, d *openapi.Document, perKey, sample int) {
 // full compile report the same problems (messages and pointers) for
 // generated bodies and their broken variants.
 func TestPrunedMatchesFull(t *testing.T) {
-	for _, f := range []string{"users-3.1.yaml", "pets-3.0.yaml", "keywords-3.0.yaml", "keywords-3.1.yaml", "duplicates-3.1.yaml"} {
-		t.Run(f, func(t *testing.T) {
-			d, err := openapi.Load(context.Background(), "testdata/"+f, openapi.LoadOptions{Lazy: true, NoCache: true})
+	// Lazily loaded (the runtime's way): pruned from the generic form
+	// (compilePrunedRaw). Loaded in full: pruned from the converted form
+	// (compilePruned).
+	for _, lazy := range []bool{true, false} {
+		load := func(t *testing.T, file string) *openapi.Document {
+			d, err := openapi.Load(context.Background(), file, openapi.LoadOptions{Lazy: lazy, NoCache: true, SkipValidation: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, id := range d.OperationIDs() {
 				d.OperationByID(id)
 			}
-			diffDocument(t, d, 20, 1)
+			return d
+		}
+		for _, f := range []string{"users-3.1.yaml", "pets-3.0.yaml", "keywords-3.0.yaml", "keywords-3.1.yaml", "duplicates-3.1.yaml"} {
+			t.Run(fmt.Sprintf("%s/lazy=%v", f, lazy), func(t *testing.T) {
+				diffDocument(t, load(t, "testdata/"+f), 20, 1)
+			})
+		}
+		t.Run(fmt.Sprintf("auth0/lazy=%v", lazy), func(t *testing.T) {
+			d := load(t, auth0File)
+			switch {
+			case raceEnabled:
+				diffDocument(t, d, 1, 25)
+			case testing.Short() || !lazy:
+				diffDocument(t, d, 1, 1)
+			default:
+				diffDocument(t, d, 3, 1)
+			}
 		})
 	}
-	t.Run("auth0", func(t *testing.T) {
-		d, err := openapi.Load(context.Background(), auth0File, openapi.LoadOptions{Lazy: true, NoCache: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, id := range d.OperationIDs() {
-			d.OperationByID(id)
-		}
-		switch {
-		case raceEnabled:
-			diffDocument(t, d, 1, 25)
-		case testing.Short():
-			diffDocument(t, d, 1, 1)
-		default:
-			diffDocument(t, d, 3, 1)
-		}
-	})
 }
 
 // FuzzPrunedMatchesFull: for any body, the first check (compiled pruned

@@ -25,6 +25,9 @@ type rawConverter struct {
 	need     func(name string) string
 	doc      *openapi.Document
 	visiting map[string]bool // inlined $refs being converted
+	// prune, when set, converts only what an instance reached: the
+	// pruner walked the raw form (see compilePrunedRaw).
+	prune *pruner
 }
 
 func (cv *rawConverter) lookup(ref string) (any, bool) {
@@ -87,12 +90,12 @@ func (cv *rawConverter) ref(ref string, m map[string]any, depth int) any {
 			return map[string]any{"$ref": cv.need(name)}
 		}
 	}
-	return cv.inline(ref, sib, depth)
+	return cv.inline(ref, sib, m, depth)
 }
 
 // inline converts the target of ref in place of the reference, with the
-// 3.1 siblings sib.
-func (cv *rawConverter) inline(ref string, sib map[string]any, depth int) any {
+// 3.1 siblings sib (of owner, the schema holding the $ref).
+func (cv *rawConverter) inline(ref string, sib, owner map[string]any, depth int) any {
 	if depth > maxSchemaDepth || cv.visiting[ref] {
 		return true
 	}
@@ -114,6 +117,10 @@ func (cv *rawConverter) inline(ref string, sib map[string]any, depth int) any {
 		if !refSiblingAnnotations[k] {
 			assertions[k] = v
 		}
+	}
+	if cv.prune != nil {
+		// The siblings are owner's keywords: what reached owner reached them.
+		cv.prune.inherit(assertions, owner)
 	}
 	conj, _ := cv.schema(assertions, depth).(map[string]any)
 	if len(conj) == 0 {
@@ -179,6 +186,9 @@ func count(v any) (uint64, bool) {
 func (cv *rawConverter) schema(s map[string]any, depth int) any {
 	if depth > maxSchemaDepth {
 		return true
+	}
+	if cv.prune != nil && !cv.prune.isReached(s) {
+		return true // nothing in the instance reaches it: never evaluated
 	}
 	d := depth + 1
 
@@ -292,7 +302,7 @@ func (cv *rawConverter) schema(s map[string]any, depth int) any {
 	}
 	props, _ := s["properties"].(map[string]any)
 	if len(props) > 0 {
-		m["properties"] = cv.schemaMap(props, d)
+		m["properties"] = cv.entries(s, props, d)
 	}
 	if list, ok := s["required"].([]any); ok && len(list) > 0 {
 		req := make([]any, 0, len(list))
@@ -321,7 +331,7 @@ func (cv *rawConverter) schema(s map[string]any, depth int) any {
 		m["propertyNames"] = cv.node(v, d)
 	}
 	if ds, ok := s["dependentSchemas"].(map[string]any); ok && len(ds) > 0 {
-		m["dependentSchemas"] = cv.schemaMap(ds, d)
+		m["dependentSchemas"] = cv.entries(s, ds, d)
 	}
 	if dr, ok := s["dependentRequired"].(map[string]any); ok && len(dr) > 0 {
 		out := make(map[string]any, len(dr))
@@ -386,6 +396,23 @@ func (cv *rawConverter) schemaMap(src map[string]any, depth int) map[string]any 
 	return out
 }
 
+// entries converts the properties (or dependentSchemas) src of schema s:
+// all of them, or when pruning those named by a member of an object that
+// reached s.
+func (cv *rawConverter) entries(s, src map[string]any, depth int) map[string]any {
+	if cv.prune == nil {
+		return cv.schemaMap(src, depth)
+	}
+	names := cv.prune.names[mapID(s)]
+	out := make(map[string]any, min(len(src), len(names)))
+	for name := range names {
+		if x, ok := src[name]; ok {
+			out[name] = cv.node(x, depth)
+		}
+	}
+	return out
+}
+
 // component converts the component schema name.
 func (cv *rawConverter) component(name string) any {
 	v, ok := cv.doc.Raw("/components/schemas/" + escapeToken(name))
@@ -396,7 +423,7 @@ func (cv *rawConverter) component(name string) any {
 		if ref, isRef := m["$ref"].(string); isRef {
 			// A component that is a reference is its target (kin-openapi
 			// resolves it), converted here rather than referred to.
-			return cv.inline(ref, cv.siblings(m), 0)
+			return cv.inline(ref, cv.siblings(m), m, 0)
 		}
 	}
 	return cv.node(v, 0)
