@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -615,4 +616,27 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Errorf("decodeJSON(%q) = %#v, %v; want %#v", s, got, err, want)
 		}
 	})
+}
+
+// TestCacheManyOperationsWithoutIDs is the regression test of an entry
+// whose operation count (and the index of the operation asked for) is
+// larger than its head's size: a document of many operations without
+// operationIds. It must be served from the cache.
+func TestCacheManyOperationsWithoutIDs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "  /p%04d:\n    get:\n      responses:\n        '200': {description: ok}\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "many.yaml")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cold, warm, _ := cachedPair(t, file, []string{"/paths/~1p2999/get"})
+	if len(warm.Operations()) != 1 || opShape(warm.Operations()[0]) != opShape(cold.Operations()[0]) {
+		t.Fatal("the operation asked for differs")
+	}
+	if op, ok := warm.OperationByPointer("/paths/~1p0001/get"); !ok || op.Path != "/p0001" {
+		t.Errorf("another operation: %v", ok)
+	}
 }

@@ -252,11 +252,13 @@ func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
 			return nil, errEntry
 		}
 	}
-	e.n = r.uint()
+	// The number of operations and their indexes are not bounded by the
+	// head's size (a large document without operationIds has a small head).
+	e.n = r.tailInt()
 	ns := r.count(5)
 	e.sel, e.selOps, e.selFirst = make([]int, ns), make([]outlineOp, ns), make([]bool, ns)
 	for k := range ns {
-		i := r.uint()
+		i := r.tailInt()
 		e.selOps[k] = outlineOp{Path: r.str(), Method: r.str(), ID: r.str()}
 		if r.err != nil || i >= e.n || r.off >= len(r.s) || (k > 0 && i <= e.sel[k-1]) {
 			return nil, errEntry

@@ -185,7 +185,8 @@ func (l *lazyDoc) opAt(i int) outlineOp {
 	if op, ok := l.sel.get(i); ok {
 		return op
 	}
-	return l.fullIndex().ops[i]
+	op, _ := l.fullIndex().get(i)
+	return op
 }
 
 // selectOps returns the indexes of the operations named by ids or
