@@ -640,3 +640,23 @@ func TestCacheManyOperationsWithoutIDs(t *testing.T) {
 		t.Errorf("another operation: %v", ok)
 	}
 }
+
+// TestCacheDamagedHeadLength: a damaged head length larger than the file
+// is refused before anything of that size is allocated; the entry is
+// rebuilt.
+func TestCacheDamagedHeadLength(t *testing.T) {
+	_, _, dir := cachedPair(t, auth0File, auth0Seed)
+	file := cacheEntryFile(t, dir)
+	b := mustRead(t, file)
+	if len(b) <= hashChunk {
+		t.Skip("the entry fits in the read buffer")
+	}
+	binary.LittleEndian.PutUint32(b[len(entryMagic):], 1<<29)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(context.Background(), auth0File, LoadOptions{Operations: auth0Seed, CacheDir: dir})
+	if err != nil || d.lazy.src == nil {
+		t.Fatalf("the damaged entry was used, or failed the load: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"hash/crc32"
@@ -206,11 +207,19 @@ func readEntry(path string, buf []byte, doc string, want []string) (*cacheEntry,
 		if n < len(buf) {
 			return nil, errEntry // the file ended before its head did
 		}
+		if st, err := f.Stat(); err != nil || int64(headLen) > st.Size() {
+			return nil, errEntry // a damaged length: no allocation of it
+		}
 		head = make([]byte, headLen)
 		copy(head, buf[:n])
 		if _, err := io.ReadFull(f, head[n:]); err != nil {
 			return nil, errEntry
 		}
+	}
+	if n < len(buf)/2 {
+		// A small entry read whole: the document keeps its strings, so
+		// keep only its bytes, not the reading buffer.
+		head = bytes.Clone(head)
 	}
 	e, err := decodeHead(head[:headLen], doc, want)
 	if err != nil {
