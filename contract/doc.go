@@ -110,7 +110,10 @@
 //     entries no object of the body has a member for are removed, and a
 //     subschema nothing in the body reaches is replaced by `true`; the
 //     components only those parts refer to are neither converted nor
-//     compiled. The copy is used for that body only and not cached. On a
+//     compiled (on a lazily loaded description the body is walked through
+//     the generic form and only what it reaches is converted; on one
+//     loaded in full, the converted schema is pruned). The copy is used
+//     for that body only and not cached. On a
 //     large description (Auth0's Client schema: addons, jwt_configuration,
 //     mobile...) a first check costs a fraction of a full compile;
 //   - the second check compiles the full schema, once, and caches it for

@@ -225,8 +225,8 @@ func TestConverterOutputIsValid(t *testing.T) {
 		if _, err := os.Stat(dir); err != nil {
 			t.Skipf("no shared corpus at %s (only the Auth0 description and testdata were checked)", dir)
 		}
-		if testing.Short() {
-			t.Skip("-short: the corpus takes seconds")
+		if testing.Short() || raceEnabled {
+			t.Skip("-short or -race: the corpus takes seconds (it runs in the plain go test)")
 		}
 		var files []string
 		filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {

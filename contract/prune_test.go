@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -526,6 +527,41 @@ func TestMissingComponentAcceptsAnything(t *testing.T) {
 		}
 		if ps := c.CheckResponse(op, 200, h, []byte(`{"a":1,"b":"x"}`)); !equal(got(ps), []string{"schema /b"}) {
 			t.Errorf("check %d: %s", i, dump(ps))
+		}
+	}
+}
+
+// First (pruned) and later (full) checks of several operations, at once,
+// on one Checker: what a Plan shared by concurrent runs does (run with
+// -race).
+func TestConcurrentPrunedAndFull(t *testing.T) {
+	d := auth0Lazy(t)
+	h := map[string][]string{"Content-Type": {"application/json"}}
+	bodies := map[string]string{
+		"post_resource-servers": `{"id":"x","name":"Orders API","identifier":"https://orders.example.com","scopes":[{"value":"read:orders"}]}`,
+		"post_clients":          `{"client_id":"x","name":"orders-worker","app_type":"non_interactive","jwt_configuration":{"alg":"RS256"}}`,
+		"post_client-grants":    `{"id":"x","client_id":"abc","audience":"https://orders.example.com","scope":["read:orders"]}`,
+	}
+	for range 3 {
+		c := New(d, Options{})
+		var wg sync.WaitGroup
+		errs := make(chan string, 64)
+		for i := range 24 {
+			id := seedOps[i%len(seedOps)].id
+			wg.Go(func() {
+				op, _ := d.OperationByID(id)
+				if ps := c.CheckResponse(op, 201, h, []byte(bodies[id])); len(ps) != 0 {
+					errs <- id + ": " + dump(ps)
+				}
+				if ps := c.CheckResponse(op, 201, h, []byte(`{"client_id":5}`)); len(ps) == 0 {
+					errs <- id + ": a broken body passed"
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
 		}
 	}
 }
