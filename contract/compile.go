@@ -223,16 +223,22 @@ func (c *Checker) fullSchema(slot *schemaSlot) *compiledSchema {
 	return slot.full
 }
 
+// maxPrunedBody: a first check of a larger body compiles the full schema
+// (cached) instead of a pruned copy. The walk keeps one entry per (schema
+// node, body node) pair: on a body of megabytes that costs more than it
+// saves, and such a body is likely to reach most of the schema anyway.
+const maxPrunedBody = 256 << 10
+
 // schemaFor returns the compiled schema of op's media type for a check of
-// body v (nil when the body did not parse): the first check that parsed
-// its body compiles a copy pruned to v, later ones the full schema,
-// compiled once. nil when the media type has no schema.
-func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media string, v any, parsed bool) *compiledSchema {
+// body v: when prune is set (the body parsed and is not large) and this
+// is the first check of the media type, a copy pruned to v; otherwise the
+// full schema, compiled once. nil when the media type has no schema.
+func (c *Checker) schemaFor(op *openapi.Operation, dir direction, status, media string, v any, prune bool) *compiledSchema {
 	slot, conv := c.converted(op, dir, status, media)
 	if conv == nil {
 		return nil
 	}
-	if parsed && conv.err == nil && !slot.fullDone.Load() && slot.checks.Add(1) == 1 {
+	if prune && conv.err == nil && !slot.fullDone.Load() && slot.checks.Add(1) == 1 {
 		if cs := c.prunedSchema(conv, v); cs.err == nil {
 			return cs
 		}

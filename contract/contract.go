@@ -280,7 +280,7 @@ func (c *Checker) checkBody(out []Problem, in string, op *openapi.Operation, ptr
 	// The body is parsed before the schema is compiled: the first check
 	// compiles only what the body reaches (schemaFor).
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	cs := c.schemaFor(op, dir, status, entry.Type, v, err == nil)
+	cs := c.schemaFor(op, dir, status, entry.Type, v, err == nil && len(body) <= maxPrunedBody)
 	if cs == nil {
 		return out
 	}

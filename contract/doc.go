@@ -119,7 +119,8 @@
 //   - the second check compiles the full schema, once, and caches it for
 //     the Checker's life: the steady state is unchanged;
 //   - Precompile compiles in full; a check after it never prunes; a first
-//     check whose body does not parse uses the full schema.
+//     check whose body does not parse, or is larger than 256 KiB, uses
+//     the full schema.
 //
 // Pruning is exact: the problems (messages, body and schema pointers) are
 // those of the full schema, because what the validator can evaluate on

@@ -565,3 +565,41 @@ func TestConcurrentPrunedAndFull(t *testing.T) {
 		}
 	}
 }
+
+// Which compile a check uses: the first check of a small body prunes, the
+// second compiles in full; a large first body, one that does not parse,
+// and a check after Precompile use the full schema.
+func TestPruneWhen(t *testing.T) {
+	d := loadDoc(t, "users-3.1.yaml")
+	op := operation(t, d, "listUsers")
+	h := map[string][]string{"Content-Type": {"application/json; charset=utf-8"}}
+	small := []byte(`{"items":[]}`)
+	large := []byte(`{"items":[],"pad":"` + strings.Repeat("x", maxPrunedBody) + `"}`)
+	full := func(c *Checker) bool {
+		slot, _ := c.converted(op, toResponse, "200", "application/json; charset=utf-8")
+		return slot.fullDone.Load()
+	}
+	for _, tc := range []struct {
+		name   string
+		before func(*Checker)
+		body   []byte
+		want   bool // compiled in full after the check
+	}{
+		{"first small body prunes", nil, small, false},
+		{"second check compiles in full", func(c *Checker) { c.CheckResponse(op, 200, h, small) }, small, true},
+		{"large first body", nil, large, true},
+		{"first body not JSON", nil, []byte(`{`), true},
+		{"after Precompile", func(c *Checker) { c.Precompile(op) }, small, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(d, Options{})
+			if tc.before != nil {
+				tc.before(c)
+			}
+			c.CheckResponse(op, 200, h, tc.body)
+			if got := full(c); got != tc.want {
+				t.Errorf("compiled in full: %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
