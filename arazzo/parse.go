@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,10 +14,6 @@ import (
 )
 
 var (
-	version10Re   = regexp.MustCompile(`^1\.0\.\d+(-.+)?$`)
-	version11Re   = regexp.MustCompile(`^1\.1(\.|$)`)
-	outputNameRe  = regexp.MustCompile(`^[a-zA-Z0-9.\-_]+$`)
-	identifierRe  = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
 	errTooLarge   = fmt.Errorf("the document is larger than the %d-byte limit", MaxDocumentSize)
 	typeFromField = map[string]bool{"simple": true, "regex": true, "jsonpath": true, "xpath": true}
 )
@@ -116,9 +111,9 @@ func (l *loader) version() bool {
 	}
 	l.doc.Arazzo = v.str
 	switch {
-	case version10Re.MatchString(v.str):
+	case isVersion10(v.str):
 		return true
-	case version11Re.MatchString(v.str):
+	case isVersion11(v.str):
 		l.errorf(v.pos, "Arazzo 1.1 is not supported yet (this runner implements 1.0.x)")
 		return false
 	}
@@ -283,7 +278,7 @@ func (l *loader) components() {
 func (l *loader) workflow(t *tnode) *Workflow {
 	w := &Workflow{Node: node(t), WorkflowID: str(t, "workflowId"), Summary: str(t, "summary"),
 		Description: str(t, "description"), Extensions: extensions(t)}
-	if w.WorkflowID != "" && !identifierRe.MatchString(w.WorkflowID) {
+	if w.WorkflowID != "" && !isIdentifier(w.WorkflowID) {
 		l.warnf(w.FieldPos("workflowId"), "workflowId %q should contain only letters, digits, '_' and '-'", w.WorkflowID)
 	}
 	if in := t.get("inputs"); in != nil {
@@ -310,7 +305,7 @@ func (l *loader) workflow(t *tnode) *Workflow {
 			} else {
 				seen[s.StepID] = s.FieldPos("stepId")
 			}
-			if !identifierRe.MatchString(s.StepID) {
+			if !isIdentifier(s.StepID) {
 				l.warnf(s.FieldPos("stepId"), "stepId %q should contain only letters, digits, '_' and '-'", s.StepID)
 			}
 		}
@@ -532,7 +527,7 @@ func (l *loader) operationPath(s *Step, v *tnode) {
 		source = strings.TrimPrefix(head, "$sourceDescriptions.")
 		source = strings.TrimSuffix(source, ".url")
 		l.warnf(v.pos, "operationPath should name its source as {$sourceDescriptions.%s.url}", source).Hint = "write '" + canonical(source) + "'"
-	case identifierRe.MatchString(head):
+	case isIdentifier(head):
 		source = head
 		l.warnf(v.pos, "operationPath should name its source as {$sourceDescriptions.%s.url}, not by its bare name", source).Hint = "write '" + canonical(source) + "'"
 	default:
@@ -897,7 +892,7 @@ func (l *loader) outputs(t *tnode, w *Workflow, step int) []*Output {
 		vt := ot.vals[i]
 		o := &Output{Node: Node{Pos: ot.keyPos[i]}, Name: name}
 		o.setField("value", vt.pos)
-		if !outputNameRe.MatchString(name) {
+		if !isOutputName(name) {
 			l.errorf(ot.keyPos[i], "output name %q must match ^[a-zA-Z0-9\\.\\-_]+$", name)
 		}
 		out = append(out, o)
