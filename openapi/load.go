@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -339,7 +340,9 @@ func parseError(loc string, data []byte, err error) error {
 	return &LoadError{Location: loc, Err: err}
 }
 
-var kinTypeName = regexp.MustCompile(`openapi3\.(\w+)`)
+// kinTypeName is compiled on first use: it only rewrites kin-openapi's
+// error messages, and every process links this package.
+var kinTypeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`openapi3\.(\w+)`) })
 
 // cleanKinMessage drops the decoder layers of a kin-openapi unmarshal error
 // and names OpenAPI objects instead of Go types.
@@ -348,7 +351,7 @@ func cleanKinMessage(msg string) string {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	msg = strings.ReplaceAll(msg, "field T.", "field ")
-	msg = kinTypeName.ReplaceAllString(msg, "$1 Object")
+	msg = kinTypeName().ReplaceAllString(msg, "$1 Object")
 	if strings.Contains(msg, "field openapi of type string") {
 		msg += ` (quote the version: openapi: "3.0.3")`
 	}
