@@ -99,7 +99,7 @@ func (p *Plan) RunAll(ctx context.Context, ids []string, inputs map[string]map[s
 	}
 	r.client = r.opts.HTTPClient
 	if r.client == nil {
-		r.client = defaultClient
+		r.client = defaultClient()
 	}
 	order := dependencyOrder(sel)
 	results := make([]*Result, 0, len(order))
