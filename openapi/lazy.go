@@ -403,7 +403,7 @@ func (l *lazyDoc) adopt(d *Document, tree map[string]any, idx []int) ([]*Operati
 	return out, nil
 }
 
-// mergeSub adds the paths and components of b to a.
+// mergeSub adds the paths and components of b that a does not have yet.
 func mergeSub(a, b map[string]any) {
 	for k, v := range b {
 		switch k {
@@ -421,8 +421,14 @@ func mergeSub(a, b map[string]any) {
 					am[k2] = v2
 					continue
 				}
+				// Entries already there stay: callers hold on to them (a
+				// contract check walks a component's map, then converts the
+				// maps it reached, by identity), and the document is the
+				// same, so the new entry is an equal copy.
 				for k3, v3 := range y {
-					x[k3] = v3
+					if _, ok := x[k3]; !ok {
+						x[k3] = v3
+					}
 				}
 			}
 		default:
