@@ -87,8 +87,14 @@ func metaProvenValue(v any, depth int) bool {
 			switch k {
 			case "$id", "$schema", "$vocabulary":
 				return false
-			case "$ref", "$dynamicRef":
-				if s, ok := val.(string); ok && !fragmentRef(s) {
+			case "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor", "$recursiveRef":
+				// On the fast path every inputs schema is registered up
+				// front, so a plain-name fragment ("#foo", "#meta") would
+				// resolve to an anchor in another workflow's inputs that the
+				// validated path does not see (review finding).
+				return false
+			case "$ref":
+				if s, ok := val.(string); ok && (!fragmentRef(s) || s != "#" && !strings.HasPrefix(s, "#/")) {
 					return false
 				}
 			case "pattern":
