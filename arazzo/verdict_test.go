@@ -311,7 +311,13 @@ func TestMetaProven(t *testing.T) {
 		{"plain", map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}}}, true},
 		{"bool", true, true},
 		{"fragment ref", map[string]any{"$ref": "#/components/inputs/x"}, true},
-		{"anchor ref", map[string]any{"$ref": "#a"}, true},
+		{"root ref", map[string]any{"$ref": "#"}, true},
+		// Plain-name fragments and anchors: the fast path would resolve them
+		// across workflows (TestInputsFastPathAnchors).
+		{"anchor ref", map[string]any{"$ref": "#a"}, false},
+		{"$anchor", map[string]any{"$anchor": "a"}, false},
+		{"$dynamicAnchor", map[string]any{"$dynamicAnchor": "meta"}, false},
+		{"dynamic fragment ref", map[string]any{"$dynamicRef": "#meta"}, false},
 		{"good pattern", map[string]any{"pattern": "^[a-z]+$", "patternProperties": map[string]any{"^x-": true}}, true},
 		{"property named pattern", map[string]any{"properties": map[string]any{"pattern": map[string]any{"type": "string"}}}, true},
 		{"property named components", map[string]any{"properties": map[string]any{"components": map[string]any{"type": "object"}}}, true},
