@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"hash/crc32"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,7 +19,7 @@ import (
 // loaderVersion is part of every cache key: bump it whenever what the lazy
 // loader derives (the outline or the sub-document), the content key or the
 // entry format changes.
-const loaderVersion = "arazzo-openapi-lazy/3"
+const loaderVersion = "arazzo-openapi-lazy/4"
 
 // CacheDirEnv names the environment variable that sets the cache
 // directory ("off" disables the cache).
@@ -138,27 +138,26 @@ func newDiskCacheHash(opts LoadOptions, doc string) *diskCache {
 }
 
 // The content key of a document (see the package doc, "the cache"): the
-// byte length and two different CRC-32s (Castagnoli and IEEE) of the
-// content, 128 bits in hex.
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
+// SHA-256 of its content, in hex. A CRC pair was tried and withdrawn: CRCs
+// are linear, so a document can be forged in well under a second to share
+// another's key and fill the entry the other would read (its servers and
+// schemas, then its credentials' destination).
 type contentHash struct {
-	n          uint64
-	cast, ieee uint32
+	h hash.Hash
 }
 
 func (h *contentHash) write(p []byte) {
-	h.n += uint64(len(p))
-	h.cast = crc32.Update(h.cast, castagnoli, p)
-	h.ieee = crc32.Update(h.ieee, crc32.IEEETable, p)
+	if h.h == nil {
+		h.h = sha256.New()
+	}
+	h.h.Write(p)
 }
 
 func (h *contentHash) key() string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], h.n)
-	binary.BigEndian.PutUint32(b[8:12], h.cast)
-	binary.BigEndian.PutUint32(b[12:], h.ieee)
-	return hex.EncodeToString(b[:])
+	if h.h == nil {
+		h.h = sha256.New()
+	}
+	return hex.EncodeToString(h.h.Sum(nil))
 }
 
 // contentKey is the content key of data (as the loader sees it: without a

@@ -94,17 +94,16 @@
 //     directory). Entries are written to a temporary file and renamed
 //     (atomic for concurrent processes); an unreadable, corrupt or foreign
 //     entry is ignored and rewritten; a failure to write is silent.
-//   - The content key is the byte length and two different CRC-32s
-//     (Castagnoli and IEEE) of the document as the loader sees it (without
-//     a UTF-8 BOM). Every byte goes through the key, so any change of the
-//     document invalidates its entries, at a tenth of SHA-256's cost (0.2
-//     ms instead of 2.3 ms for Auth0's 2.3 MB). Two independent 32-bit CRCs
-//     and the length make an accidental collision negligible for a cache;
-//     they are no defence against a forged document, and need not be: the
-//     cache is not a security boundary (whoever can write the description
-//     or the cache directory controls the run anyway). A local file is
-//     hashed in 64 KiB reads (one buffer of the whole file would cost more
-//     in page faults than the hash) and not kept in memory.
+//   - The content key is the SHA-256 of the document as the loader sees it
+//     (without a UTF-8 BOM): every byte goes through it, so any change of
+//     the document invalidates its entries, and no document can be made to
+//     share another's key. (A pair of CRC-32s, four times cheaper, was used
+//     for a while: CRCs are linear, and a description forged to collide
+//     with another filled the entry the other would read, servers
+//     included; testdata/forgedkey is such a pair.) A local file is hashed
+//     in 64 KiB reads (one buffer of the whole file would cost more in page
+//     faults than the hash) and not kept in memory. The checksums inside an
+//     entry (CRC-32) only detect damage.
 //   - An entry (a .json file whose first line of JSON names the loader
 //     version; the rest is binary, see entryfile.go) has a head, which
 //     every warm load reads and decodes: the operations asked for, every

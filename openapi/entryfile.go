@@ -23,10 +23,10 @@ import (
 //	  operations (count; index, path, method, id, first byte), ids (count,
 //	  strings), warnings (count; message, pointer), tree (JSON),
 //	  components (count; section, name, piece), outline (piece), tail
-//	  (length, CRC-32C)
-//	CRC-32C of the head fields (4 bytes)
+//	  (length, CRC-32)
+//	CRC-32 of the head fields (4 bytes)
 //	tail: the pieces, each at (offset from the tail's start, length) with
-//	  its own CRC-32C
+//	  its own CRC-32
 //
 // Why: a warm load reads its head into the buffer the content key was
 // computed with (no new memory: on this project's reference machine a
@@ -37,7 +37,7 @@ import (
 // and the tail of an entry depends only on its key, so a piece read from
 // a replaced entry still checks.
 
-// piece is where a piece is in the tail, and its CRC-32C.
+// piece is where a piece is in the tail, and its CRC-32.
 type piece struct {
 	off, n int
 	crc    uint32
@@ -87,7 +87,7 @@ func (f *entryFile) piece(p piece) (string, bool) {
 	}
 	f.reads++
 	b, ok := f.readAt(f.tailOff+p.off, p.n)
-	if !ok || crc32.Checksum(b, castagnoli) != p.crc {
+	if !ok || crc32.ChecksumIEEE(b) != p.crc {
 		return "", false
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b)), true
@@ -107,7 +107,7 @@ func (f *entryFile) loadTailLocked() bool {
 	}
 	f.tailTried = true
 	b, ok := f.readAt(f.tailOff, f.tailLen)
-	if !ok || len(b) == 0 || crc32.Checksum(b, castagnoli) != f.tailCRC {
+	if !ok || len(b) == 0 || crc32.ChecksumIEEE(b) != f.tailCRC {
 		return false
 	}
 	f.tail = unsafe.String(unsafe.SliceData(b), len(b))
@@ -131,7 +131,7 @@ func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error)
 	add := func(s string) {
 		w.uint(len(tail.b))
 		w.uint(len(s))
-		w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum([]byte(s), castagnoli))
+		w.b = binary.LittleEndian.AppendUint32(w.b, crc32.ChecksumIEEE([]byte(s)))
 		tail.b = append(tail.b, s...)
 	}
 	w.str(loaderVersion)
@@ -172,9 +172,9 @@ func encodeEntry(doc string, e *cacheEntry, outline []outlineOp) ([]byte, error)
 	}
 	add(encodeOutline(outline))
 	w.uint(len(tail.b))
-	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(tail.b, castagnoli))
+	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.ChecksumIEEE(tail.b))
 	const h = len(entryMagic) + 4
-	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[h:], castagnoli))
+	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.ChecksumIEEE(w.b[h:]))
 	binary.LittleEndian.PutUint32(w.b[len(entryMagic):], uint32(len(w.b)))
 	return append(w.b, tail.b...), nil
 }
@@ -229,7 +229,7 @@ func readEntry(path string, buf []byte, doc string, want []string) (*cacheEntry,
 	if len(head) >= headLen+e.file.tailLen {
 		// The whole tail came with the head (a small document).
 		tail := head[headLen : headLen+e.file.tailLen]
-		if crc32.Checksum(tail, castagnoli) == e.file.tailCRC {
+		if crc32.ChecksumIEEE(tail) == e.file.tailCRC {
 			e.file.tail = unsafe.String(unsafe.SliceData(tail), len(tail))
 		}
 	}
@@ -241,7 +241,7 @@ func readEntry(path string, buf []byte, doc string, want []string) (*cacheEntry,
 // afterwards.
 func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
 	body := b[len(entryMagic)+4 : len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, errEntry
 	}
 	// The strings of the entry are substrings of body, shared rather than
