@@ -37,6 +37,11 @@ import (
 // and the tail of an entry depends only on its key, so a piece read from
 // a replaced entry still checks.
 
+// maxEntryOperations bounds the operation count an entry may claim (the
+// loader allocates a slot per operation): 4 Mi operations, far beyond any
+// description the loader accepts (Auth0's 2.3 MB has 406).
+const maxEntryOperations = 1 << 22
+
 // piece is where a piece is in the tail, and its CRC-32.
 type piece struct {
 	off, n int
@@ -264,6 +269,11 @@ func decodeHead(b []byte, doc string, want []string) (*cacheEntry, error) {
 	// The number of operations and their indexes are not bounded by the
 	// head's size (a large document without operationIds has a small head).
 	e.n = r.tailInt()
+	if e.n > maxEntryOperations {
+		// Only a forged entry gets here (the checksum holds): refuse it
+		// rather than allocate for it.
+		return nil, errEntry
+	}
 	ns := r.count(5)
 	e.sel, e.selOps, e.selFirst = make([]int, ns), make([]outlineOp, ns), make([]bool, ns)
 	for k := range ns {
