@@ -660,3 +660,43 @@ func TestCacheDamagedHeadLength(t *testing.T) {
 		t.Fatalf("the damaged entry was used, or failed the load: %v", err)
 	}
 }
+
+// TestCacheEntryHugeOperationCount: an entry whose checksums hold but
+// whose head claims more operations than any description has (only a
+// forged file) is refused before anything is allocated for them, and the
+// document is loaded from its source.
+func TestCacheEntryHugeOperationCount(t *testing.T) {
+	path := filepath.Join("testdata", "petstore-3.0.yaml")
+	dir := t.TempDir()
+	opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: dir}
+	if _, err := Load(context.Background(), path, opts); err != nil {
+		t.Fatal(err)
+	}
+	file := cacheEntryFile(t, dir)
+	cache := newDiskCacheHash(opts, contentKey(mustRead(t, path)))
+	e, err := readEntry(file, nil, cache.doc, cache.want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range e.comps {
+		e.comps[k].js, _ = e.file.piece(e.comps[k].at)
+	}
+	e.n = maxEntryOperations + 1
+	nb, err := encodeEntry(cache.doc, e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, nb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readEntry(file, nil, cache.doc, cache.want); err == nil {
+		t.Fatal("an entry claiming 4 Mi + 1 operations was accepted")
+	}
+	d, err := Load(context.Background(), path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.OperationByID("listPets"); !ok {
+		t.Error("listPets not found after the entry was refused")
+	}
+}
