@@ -90,31 +90,44 @@ type diskCache struct {
 	key  string
 }
 
-// cacheDir is LoadOptions.CacheDir, else $ARAZZO_CACHE_DIR, else
-// os.UserCacheDir()/arazzo/openapi. Inside a test binary there is no
-// default: tests never touch the user's cache unless they ask for one.
-func cacheDir(opts LoadOptions) string {
-	if opts.NoCache {
-		return ""
+// CacheRoot resolves the cache directory every on-disk cache of this
+// program lives under: dir (LoadOptions.CacheDir, runtime.LoadOptions
+// .CacheDir), else $ARAZZO_CACHE_DIR, else os.UserCacheDir()/arazzo. ""
+// means no cache: noCache, a directory named "off", no user cache
+// directory, or no directory given inside a test binary (tests never touch
+// the user's cache unless they ask for one). explicit tells a directory
+// the user named from the default one.
+func CacheRoot(dir string, noCache bool) (root string, explicit bool) {
+	if noCache {
+		return "", false
 	}
-	dir := opts.CacheDir
 	if dir == "" {
 		dir = os.Getenv(CacheDirEnv)
 	}
-	if dir == "off" {
-		return ""
-	}
-	if dir == "" {
+	switch dir {
+	case "off":
+		return "", false
+	case "":
 		if testing.Testing() {
-			return ""
+			return "", false
 		}
 		base, err := os.UserCacheDir()
 		if err != nil {
-			return ""
+			return "", false
 		}
-		dir = filepath.Join(base, "arazzo", "openapi")
+		return filepath.Join(base, "arazzo"), false
 	}
-	return dir
+	return dir, true
+}
+
+// cacheDir is where OpenAPI entries are: a directory the user named
+// itself, else the "openapi" subdirectory of the default root.
+func cacheDir(opts LoadOptions) string {
+	root, explicit := CacheRoot(opts.CacheDir, opts.NoCache)
+	if root == "" || explicit {
+		return root
+	}
+	return filepath.Join(root, "openapi")
 }
 
 func newDiskCache(opts LoadOptions, data []byte) *diskCache {

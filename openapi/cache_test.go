@@ -242,3 +242,33 @@ func TestCacheRereadChangedFile(t *testing.T) {
 		t.Errorf("deletePet: %v %+v", ok, op)
 	}
 }
+
+// TestCacheRoot: the root shared by the OpenAPI entries and the schema
+// verdicts (runtime), and where each keeps its files under it.
+func TestCacheRoot(t *testing.T) {
+	t.Setenv(CacheDirEnv, "")
+	for _, tc := range []struct {
+		dir, env string
+		noCache  bool
+		root     string
+		explicit bool
+		entries  string
+	}{
+		{dir: "/opt/c", root: "/opt/c", explicit: true, entries: "/opt/c"},
+		{env: "/from-env", root: "/from-env", explicit: true, entries: "/from-env"},
+		{dir: "/opt/c", env: "/from-env", root: "/opt/c", explicit: true, entries: "/opt/c"},
+		{dir: "off"},
+		{env: "off"},
+		{dir: "/opt/c", noCache: true},
+		{}, // inside a test binary: no default directory
+	} {
+		t.Setenv(CacheDirEnv, tc.env)
+		root, explicit := CacheRoot(tc.dir, tc.noCache)
+		if root != tc.root || explicit != tc.explicit {
+			t.Errorf("CacheRoot(%q, %v) with $%s=%q = %q, %v; want %q, %v", tc.dir, tc.noCache, CacheDirEnv, tc.env, root, explicit, tc.root, tc.explicit)
+		}
+		if got := cacheDir(LoadOptions{CacheDir: tc.dir, NoCache: tc.noCache}); got != tc.entries {
+			t.Errorf("cacheDir = %q, want %q", got, tc.entries)
+		}
+	}
+}

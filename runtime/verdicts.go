@@ -4,7 +4,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"testing"
 
 	"github.com/arazzo-run/arazzo/arazzo"
 	"github.com/arazzo-run/arazzo/openapi"
@@ -24,33 +23,17 @@ type diskVerdicts struct {
 	dir string
 }
 
-// verdictsDir is where verdicts are kept: the verdicts subdirectory of
-// LoadOptions.CacheDir, else of $ARAZZO_CACHE_DIR, else
-// os.UserCacheDir()/arazzo/verdicts (a sibling of arazzo/openapi). "" (no
-// cache) with NoCache, with the directory "off", and inside a test binary
-// that names no directory: tests never touch the user's cache.
+// verdictsDir is where verdicts are kept: the verdicts subdirectory of the
+// cache root (openapi.CacheRoot: LoadOptions.CacheDir, else
+// $ARAZZO_CACHE_DIR, else os.UserCacheDir()/arazzo, a sibling of
+// arazzo/openapi there). "" (no cache) with NoCache, with the directory
+// "off", and inside a test binary that names no directory.
 func verdictsDir(opts LoadOptions) string {
-	if opts.NoCache {
+	root, _ := openapi.CacheRoot(opts.CacheDir, opts.NoCache)
+	if root == "" {
 		return ""
 	}
-	dir := opts.CacheDir
-	if dir == "" {
-		dir = os.Getenv(openapi.CacheDirEnv)
-	}
-	switch dir {
-	case "off":
-		return ""
-	case "":
-		if testing.Testing() {
-			return ""
-		}
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(base, "arazzo", "verdicts")
-	}
-	return filepath.Join(dir, "verdicts")
+	return filepath.Join(root, "verdicts")
 }
 
 // schemaVerdicts returns the verdict store of a Load, nil without a cache
