@@ -195,6 +195,10 @@ func hashFile(name string, max int64, buf []byte) (key string, n int64, err erro
 		return "", 0, err
 	}
 	defer f.Close()
+	return hashOpen(f, max, buf)
+}
+
+func hashOpen(f *os.File, max int64, buf []byte) (key string, n int64, err error) {
 	if buf == nil {
 		buf = make([]byte, hashChunk)
 	}

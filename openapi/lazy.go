@@ -639,7 +639,7 @@ func loadCachedFile(ctx context.Context, u *url.URL, r *reader) (doc *Document, 
 	// One buffer: hashFile's chunks, then the entry's head (memory already
 	// touched; see entryfile.go).
 	buf := make([]byte, hashChunk)
-	sum, n, err := hashFile(name, opts.MaxBytes, buf)
+	sum, n, err := fileKey(name, cacheDir(opts), opts.MaxBytes, buf)
 	if err != nil || n == 0 || n > opts.MaxBytes {
 		return nil, false
 	}
