@@ -23,7 +23,8 @@ tmp=$(mktemp -d)
 trap 'kill "${fake_pid:-}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 if [[ -z "${ARAZZO:-}" ]]; then
-  (cd "$root" && go build -o "$tmp/arazzo" ./cmd/arazzo)
+  # As the README installs it: static (CGO_ENABLED=0).
+  (cd "$root" && CGO_ENABLED=0 go build -o "$tmp/arazzo" ./cmd/arazzo)
   ARAZZO=$tmp/arazzo
 fi
 (cd "$root" && go build -o "$tmp/fakeauth0" ./scripts/fakeauth0 && go build -o "$tmp/benchproc" ./scripts/benchproc)
