@@ -18,6 +18,9 @@ package main
 
 import (
 	"os"
+
+	// First, for its side effect: the heap's first pages as a huge page.
+	_ "github.com/arazzo-run/arazzo/cmd/arazzo/internal/hugepages"
 )
 
 func main() {
