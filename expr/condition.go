@@ -3,6 +3,7 @@ package expr
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -495,7 +496,7 @@ func (p *parser) operand(depth int) (*node, error) {
 					k++
 				}
 				idx, err := strconv.Atoi(p.s[p.i:k])
-				if err != nil || idx > 1<<31 {
+				if err != nil || idx > math.MaxInt32 {
 					return nil, p.errf(p.i, "index %s is too large", p.s[p.i:k])
 				}
 				st.index, st.isIndex = idx, true

@@ -245,6 +245,8 @@ func TestConditionSyntaxErrors(t *testing.T) {
 		{"$statusCode & 1", 12, "use &&"},
 		{"$statusCode | 1", 12, "use ||"},
 		{"01 == 1", 0, "malformed number"},
+		{"$response.body.data[2147483648] == 1", 20, "index 2147483648 is too large"},
+		{"$response.body.data[99999999999999999999] == 1", 20, "is too large"},
 		{"1. == 1", 0, "malformed number"},
 		{"1.5.5 == 1", 0, "malformed number"},
 		{"- 1 == 1", 0, "malformed number"},
