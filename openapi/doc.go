@@ -105,13 +105,15 @@
 //     faults than the hash) and not kept in memory. The checksums inside an
 //     entry (CRC-32) only detect damage.
 //   - A stat memo (statmemo.go, Linux and macOS) spares a warm load the hash
-//     of an unchanged local file (2 ms for the Auth0 description): per
-//     path, the key computed last time and the file's device, inode, size,
-//     mtime and ctime. All five unchanged, the key is taken from the memo;
-//     any write moves ctime, so the entry used is still the one of the
-//     file's content. As in git's index, a file changed less than 2 s
-//     before it was hashed is not memoized (it could change again within
-//     one tick of the file system's clock).
+//     of an unchanged local file (about 2 ms for the Auth0 description):
+//     per path, the key computed last time and the file's device, inode,
+//     size, mtime and ctime. All five unchanged, the key is taken from the
+//     memo; a write(2), a truncation or a new file changes them, so the
+//     entry used is still the one of the file's content. As in git's
+//     index, a file changed less than 2 s before it was hashed is not
+//     memoized (it could change again within one tick of the file system's
+//     clock). Also as in git, writes through a shared memory mapping can
+//     leave the stamp unchanged: --no-cache bypasses the memo.
 //   - An entry (a .json file whose first line of JSON names the loader
 //     version; the rest is binary, see entryfile.go) has a head, which
 //     every warm load reads and decodes: the operations asked for, every

@@ -5,6 +5,9 @@ import (
 	"syscall"
 )
 
+// haveStamp tells whether stampOf can give a stamp here.
+const haveStamp = true
+
 // stampOf gives the stat memo's stamp of a file (statmemo.go).
 func stampOf(fi os.FileInfo) (fileStamp, bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)

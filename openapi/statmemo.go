@@ -12,22 +12,28 @@ import (
 )
 
 // The stat memo spares a warm load the hashing of a local description
-// (3 ms for the 2.3 MB Auth0 one, the largest cost of a warm run): it
-// remembers, per file path, the content key computed last time together
-// with what the file system says of the file (device, inode, size, mtime
-// and ctime to the nanosecond). When all five are unchanged, the file is
-// the one that was hashed, and its key is taken from the memo. The cache
-// stays addressed by content: the memo only saves recomputing a key, and
-// whatever changes a file's bytes changes its stamp (a write sets mtime
-// and ctime to the current time; restoring mtime by hand sets ctime; a
-// file replaced by another has another inode or ctime). It is git's index
-// rule, including its guard against "racy" files: a file changed in the
-// same clock tick as it was hashed could change again without its stamp
-// changing (file system clocks are coarse), so a file whose mtime or
-// ctime is less than statMemoSettle old (or in the future) is hashed but
-// not memoized; the next load memoizes it. Only Linux and macOS give the
-// stamp (stat_*.go); elsewhere every load hashes. --no-cache (or
-// ARAZZO_CACHE_DIR=off) bypasses the memo with the cache.
+// (about 2 ms for the 2.3 MB Auth0 one, the largest cost of a warm run
+// before it): it remembers, per file path, the content key computed last
+// time together with what the file system says of the file (device,
+// inode, size, mtime and ctime to the nanosecond). When all five are
+// unchanged, the file is taken to be the one that was hashed, and its key
+// is taken from the memo. The cache stays addressed by content: the memo
+// only saves recomputing a key. A write(2), a truncation, restoring mtime
+// by hand (which sets ctime), a file replaced by another (another inode or
+// ctime): each changes the stamp. It is git's index rule, including its
+// guard against "racy" files: a file changed in the same clock tick as it
+// was hashed could change again without its stamp changing (file system
+// clocks are coarse), so a file whose mtime or ctime is less than
+// statMemoSettle old (or in the future) is hashed but not memoized; the
+// next load memoizes it.
+//
+// The blind spot, shared with git: a program that writes the file through
+// a shared memory mapping moves mtime only at the first write to a clean
+// page, so a second write to the same page while it is still dirty leaves
+// the stamp as it was. Descriptions are not edited that way in practice;
+// --no-cache (or ARAZZO_CACHE_DIR=off) bypasses the memo with the cache.
+// Only Linux and macOS give the stamp (stat_*.go); elsewhere every load
+// hashes.
 
 // fileStamp is what the file system says of a file.
 type fileStamp struct {
@@ -55,7 +61,7 @@ const statMemoSize = len(statMemoMagic) + 6*8 + sha256.Size + 4
 // disables the memo).
 func fileKey(name, dir string, max int64, buf []byte) (key string, n int64, err error) {
 	memo := ""
-	if dir != "" {
+	if dir != "" && haveStamp {
 		memo = statMemoPath(dir, name)
 		if fi, err := os.Stat(name); err == nil {
 			if st, ok := stampOf(fi); ok {

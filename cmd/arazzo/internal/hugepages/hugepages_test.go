@@ -39,6 +39,23 @@ func TestSkips(t *testing.T) {
 	}
 }
 
+// TestSkipsDisabledProcess: a process whose parent (or itself) set
+// PR_SET_THP_DISABLE is left alone.
+func TestSkipsDisabledProcess(t *testing.T) {
+	t.Setenv(Env, "")
+	if _, err := os.ReadFile(sysfs); err != nil {
+		t.Skip("no transparent huge pages here")
+	}
+	const prSetTHPDisable = 41
+	if _, _, e := syscall.Syscall(syscall.SYS_PRCTL, prSetTHPDisable, 1, 0); e != 0 {
+		t.Skipf("PR_SET_THP_DISABLE: %v", e)
+	}
+	defer syscall.Syscall(syscall.SYS_PRCTL, prSetTHPDisable, 0, 0)
+	if r := Setup(); r.Skipped != "huge pages are disabled for this process" {
+		t.Errorf("Setup() = %+v", r)
+	}
+}
+
 // TestCollapse: where the kernel can (THP not "never", Linux 6.1 or later,
 // a huge page free), the heap region holding a fresh object ends up backed
 // by a huge page.
@@ -49,6 +66,9 @@ func TestCollapse(t *testing.T) {
 		t.Skip("transparent huge pages unavailable or disabled here")
 	}
 	r := Setup()
+	if r.Skipped == "huge pages are disabled for this process" {
+		t.Skip(r.Skipped)
+	}
 	if r.Skipped != "" || !r.Advised {
 		t.Fatalf("Setup() = %+v", r)
 	}
