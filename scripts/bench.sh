@@ -57,6 +57,13 @@ measure "run, warm (cached)" 0 "${run[@]}"
 if "$ARAZZO" run --help 2>/dev/null | grep -q -- --no-cache; then
   measure "run --no-cache" 0 "${run[@]}" --no-cache
 fi
+# A cross-check of benchproc with GNU time (the same rusage), when installed;
+# it prints times to 10 ms only, which is why benchproc measures.
+if [[ -x /usr/bin/time ]]; then
+  for _ in 1 2 3; do
+    /usr/bin/time -f "/usr/bin/time, warm run:         %e s wall, %U + %S s CPU, %M KB max RSS" "${run[@]}" 2>&1 >/dev/null | tail -1
+  done
+fi
 
 corpus=$root/../shared/corpus/apievangelist
 if [[ -d $corpus ]]; then
