@@ -253,10 +253,19 @@ func (c *diskCache) put(e *cacheEntry, outline []outlineOp) {
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+	writeAtomic(c.path(), b)
+}
+
+// writeAtomic writes b to path through a temporary file of the same
+// directory renamed over it, so that concurrent writers and readers never
+// see half a file; it creates the directory. Failures are silent: every
+// file of the cache is an optimization.
+func writeAtomic(path string, b []byte) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return
 	}
-	f, err := os.CreateTemp(c.dir, ".tmp-*")
+	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return
 	}
@@ -266,7 +275,7 @@ func (c *diskCache) put(e *cacheEntry, outline []outlineOp) {
 		os.Remove(f.Name())
 		return
 	}
-	if err := os.Rename(f.Name(), c.path()); err != nil {
+	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())
 	}
 }

@@ -157,28 +157,10 @@ func readStatMemo(path string, st fileStamp) (key string, n int64, ok bool) {
 	return decodeStatMemo(b[:k], st)
 }
 
-// writeStatMemo writes atomically (temporary file, rename); failures are
-// silent, as for cache entries.
+// writeStatMemo writes the memo (atomically; failures are silent, as for
+// cache entries).
 func writeStatMemo(path string, st fileStamp, key string, n int64) {
-	b := encodeStatMemo(st, key, n)
-	if b == nil {
-		return
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(f.Name())
-		return
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
+	if b := encodeStatMemo(st, key, n); b != nil {
+		writeAtomic(path, b)
 	}
 }
