@@ -70,15 +70,7 @@ func TestCacheRoundTrip(t *testing.T) {
 // TestCacheContentAddressed: a changed document is not served from the
 // entry of its old content.
 func TestCacheContentAddressed(t *testing.T) {
-	dir, cache := t.TempDir(), t.TempDir()
-	src, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, src, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, src, cache := petstoreCopy(t)
 	opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: cache}
 	if _, err := Load(context.Background(), path, opts); err != nil {
 		t.Fatal(err)
@@ -95,6 +87,22 @@ func TestCacheContentAddressed(t *testing.T) {
 	if d.lazy.src == nil || op.Summary != "Every pet" {
 		t.Errorf("served a stale entry: summary %q", op.Summary)
 	}
+}
+
+// petstoreCopy writes testdata/petstore-3.0.yaml to a temporary file the
+// test may change, and returns it, its content and an empty cache
+// directory.
+func petstoreCopy(t *testing.T) (path string, src []byte, cache string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, src, t.TempDir()
 }
 
 func replaceOnce(s, old, new string) string {
@@ -218,15 +226,7 @@ func TestCacheDirChoice(t *testing.T) {
 // its bytes) that changes before another operation is looked up falls back
 // to a full load of the new content instead of mixing two versions.
 func TestCacheRereadChangedFile(t *testing.T) {
-	dir, cache := t.TempDir(), t.TempDir()
-	src, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, src, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, src, cache := petstoreCopy(t)
 	opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: cache}
 	if _, err := Load(context.Background(), path, opts); err != nil {
 		t.Fatal(err)

@@ -172,15 +172,7 @@ func TestStatMemoDamaged(t *testing.T) {
 // changed document (same size, mtime put back) is loaded afresh.
 func TestStatMemoLoad(t *testing.T) {
 	settleClock(t)
-	dir, cache := t.TempDir(), t.TempDir()
-	src, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, src, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, src, cache := petstoreCopy(t)
 	needStamp(t, path)
 	opts := LoadOptions{Operations: []string{"listPets"}, CacheDir: cache}
 	for i := range 2 {
