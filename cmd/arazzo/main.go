@@ -19,7 +19,9 @@ package main
 import (
 	"os"
 
-	// First, for its side effect: the heap's first pages as a huge page.
+	// For its side effect: the heap's first pages as a huge page. Its
+	// initialization runs early (it needs only os and syscall), before the
+	// packages that allocate most.
 	_ "github.com/arazzo-run/arazzo/cmd/arazzo/internal/hugepages"
 )
 
