@@ -205,40 +205,9 @@ func (cv *rawConverter) schema(s map[string]any, depth int) any {
 			}
 		}
 	}
-	hasType := len(types) > 0
-	if hasType {
-		ts := make([]any, 0, len(types)+1)
-		seen := map[string]bool{}
-		for _, t := range types {
-			if jsonTypes[t] && !seen[t] {
-				seen[t] = true
-				ts = append(ts, t)
-			}
-		}
-		if nullable && !seen["null"] {
-			ts = append(ts, "null")
-		}
-		switch len(ts) {
-		case 0:
-			hasType = false
-		case 1:
-			m["type"] = ts[0]
-		default:
-			m["type"] = ts
-		}
-	}
-	if enum, ok := s["enum"].([]any); ok && len(enum) > 0 {
-		out := make([]any, 0, len(enum)+1)
-		hasNull := false
-		for _, e := range enum {
-			hasNull = hasNull || e == nil
-			out = append(out, e)
-		}
-		if nullable && !hasNull {
-			out = append(out, nil)
-		}
-		m["enum"] = out
-	}
+	hasType := setType(m, types, nullable)
+	enum, _ := s["enum"].([]any)
+	setEnum(m, enum, nullable)
 	if c := s["const"]; c != nil {
 		m["const"] = c
 	}

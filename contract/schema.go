@@ -97,43 +97,12 @@ func (cv *converter) schema(s *openapi3.Schema, depth int) any {
 
 	m := map[string]any{}
 	nullable := cv.v30 && s.Nullable
-	hasType := s.Type != nil && len(*s.Type) > 0
-	if hasType {
-		// Only JSON Schema's types, once each: anything else ("file"
-		// from Swagger 2.0) would make the schema invalid, and the
-		// metaschema wants unique items.
-		ts := make([]any, 0, len(*s.Type)+1)
-		seen := map[string]bool{}
-		for _, t := range *s.Type {
-			if jsonTypes[t] && !seen[t] {
-				seen[t] = true
-				ts = append(ts, t)
-			}
-		}
-		if nullable && !seen["null"] {
-			ts = append(ts, "null")
-		}
-		switch len(ts) {
-		case 0:
-			hasType = false
-		case 1:
-			m["type"] = ts[0]
-		default:
-			m["type"] = ts
-		}
+	var types []string
+	if s.Type != nil {
+		types = *s.Type
 	}
-	if len(s.Enum) > 0 {
-		enum := make([]any, 0, len(s.Enum)+1)
-		hasNull := false
-		for _, e := range s.Enum {
-			hasNull = hasNull || e == nil
-			enum = append(enum, e)
-		}
-		if nullable && !hasNull {
-			enum = append(enum, nil)
-		}
-		m["enum"] = enum
-	}
+	hasType := setType(m, types, nullable)
+	setEnum(m, s.Enum, nullable)
 	if s.Const != nil {
 		m["const"] = s.Const
 	}
@@ -354,4 +323,53 @@ func escapeToken(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// setType sets m["type"] from an OpenAPI schema's types: only JSON Schema's
+// types, once each (anything else, "file" from Swagger 2.0, would make the
+// schema invalid, and the metaschema wants unique items), "null" added for
+// an OAS 3.0 nullable. It reports whether a type was set. Both converters
+// (kin-openapi's structs, schema.go; the generic form, rawschema.go) use it.
+func setType(m map[string]any, types []string, nullable bool) bool {
+	if len(types) == 0 {
+		return false
+	}
+	ts := make([]any, 0, len(types)+1)
+	seen := map[string]bool{}
+	for _, t := range types {
+		if jsonTypes[t] && !seen[t] {
+			seen[t] = true
+			ts = append(ts, t)
+		}
+	}
+	if nullable && !seen["null"] {
+		ts = append(ts, "null")
+	}
+	switch len(ts) {
+	case 0:
+		return false
+	case 1:
+		m["type"] = ts[0]
+	default:
+		m["type"] = ts
+	}
+	return true
+}
+
+// setEnum sets m["enum"] from a non-empty enum, with null added for an OAS
+// 3.0 nullable (which allows null even when the enum does not list it).
+func setEnum(m map[string]any, enum []any, nullable bool) {
+	if len(enum) == 0 {
+		return
+	}
+	out := make([]any, 0, len(enum)+1)
+	hasNull := false
+	for _, e := range enum {
+		hasNull = hasNull || e == nil
+		out = append(out, e)
+	}
+	if nullable && !hasNull {
+		out = append(out, nil)
+	}
+	m["enum"] = out
 }
