@@ -307,12 +307,23 @@ type entryReader struct {
 }
 
 func (r *entryReader) uint() int {
+	x := r.varint(56)
+	if x > uint64(len(r.s)) {
+		r.err = errEntry // no count or length exceeds the entry's size
+		return 0
+	}
+	return int(x)
+}
+
+// varint reads an unsigned varint of at most maxShift/7+1 bytes (0 and
+// errEntry when it is longer, cut short, or an error came before).
+func (r *entryReader) varint(maxShift uint) uint64 {
 	var x uint64
 	for shift := uint(0); ; shift += 7 {
 		if r.err != nil {
 			return 0
 		}
-		if r.off >= len(r.s) || shift > 56 {
+		if r.off >= len(r.s) || shift > maxShift {
 			r.err = errEntry
 			return 0
 		}
@@ -320,14 +331,9 @@ func (r *entryReader) uint() int {
 		r.off++
 		x |= uint64(c&0x7f) << shift
 		if c < 0x80 {
-			break
+			return x
 		}
 	}
-	if x > uint64(len(r.s)) {
-		r.err = errEntry // no count or length exceeds the entry's size
-		return 0
-	}
-	return int(x)
 }
 
 // count reads a number of items of at least min bytes each.

@@ -336,24 +336,7 @@ func (r *entryReader) u32() uint32 {
 
 // tailInt reads an offset or length into the tail (not bounded by the
 // head's size, as uint is).
-func (r *entryReader) tailInt() int {
-	var x uint64
-	for shift := uint(0); ; shift += 7 {
-		if r.err != nil {
-			return 0
-		}
-		if r.off >= len(r.s) || shift > 28 {
-			r.err = errEntry
-			return 0
-		}
-		c := r.s[r.off]
-		r.off++
-		x |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return int(x)
-		}
-	}
-}
+func (r *entryReader) tailInt() int { return int(r.varint(28)) }
 
 func (r *entryReader) piece() piece {
 	return piece{off: r.tailInt(), n: r.tailInt(), crc: r.u32()}
