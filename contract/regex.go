@@ -1,13 +1,13 @@
 package contract
 
 import (
-	"container/list"
 	"context"
 	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/arazzo-run/arazzo/internal/lru"
 	"github.com/dlclark/regexp2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -222,67 +222,18 @@ func patternBudgetProblem(in, schemaPointer string) Problem {
 	}
 }
 
-// patternCache is a bounded LRU of compiled patterns by source, shared by
+// compiledPatterns is a bounded LRU of compiled patterns by source, shared by
 // every Checker of the process: a compiled pattern is immutable and safe
 // for concurrent use, and real descriptions repeat the same few patterns.
 // An evicted pattern stays alive in the schemas that use it; it is only
 // compiled again by the next schema that needs it.
-type patternCache struct {
-	mu  sync.Mutex
-	max int
-	ll  *list.List // front = most recently used; values are *patternEntry
-	m   map[string]*list.Element
-}
-
-type patternEntry struct {
-	src string
-	re  jsonschema.Regexp
-}
-
-func newPatternCache(max int) *patternCache {
-	return &patternCache{max: max, ll: list.New(), m: map[string]*list.Element{}}
-}
-
-func (c *patternCache) get(src string) (jsonschema.Regexp, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[src]; ok {
-		c.ll.MoveToFront(e)
-		return e.Value.(*patternEntry).re, true
-	}
-	return nil, false
-}
-
-// add stores re unless src is already there, and returns the cached one.
-func (c *patternCache) add(src string, re jsonschema.Regexp) jsonschema.Regexp {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[src]; ok {
-		c.ll.MoveToFront(e)
-		return e.Value.(*patternEntry).re
-	}
-	c.m[src] = c.ll.PushFront(&patternEntry{src, re})
-	for c.ll.Len() > c.max {
-		old := c.ll.Back()
-		c.ll.Remove(old)
-		delete(c.m, old.Value.(*patternEntry).src)
-	}
-	return re
-}
-
-func (c *patternCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
-
-var compiledPatterns = newPatternCache(maxCachedPatterns)
+var compiledPatterns = lru.New[jsonschema.Regexp](maxCachedPatterns)
 
 // compileRegexp is the jsonschema RegexpEngine: RE2 first (it is linear
 // time and agrees with ECMA-262 on the common subset), regexp2 in
 // ECMAScript mode for the rest. It never returns an error.
 func compileRegexp(src string) (jsonschema.Regexp, error) {
-	if re, ok := compiledPatterns.get(src); ok {
+	if re, ok := compiledPatterns.Get(src); ok {
 		return re, nil
 	}
 	var out jsonschema.Regexp
@@ -295,5 +246,5 @@ func compileRegexp(src string) (jsonschema.Regexp, error) {
 	} else {
 		out = anyRegexp{src}
 	}
-	return compiledPatterns.add(src, out), nil
+	return compiledPatterns.Add(src, out), nil
 }

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
+	"github.com/arazzo-run/arazzo/internal/lru"
 	"github.com/arazzo-run/arazzo/openapi"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func compileTestSchema(t *testing.T, schema map[string]any) *jsonschema.Schema {
@@ -121,40 +121,40 @@ func TestPatternCacheBound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPatternCache(tt.max)
+			c := lru.New[jsonschema.Regexp](tt.max)
 			for i := range tt.add {
 				src := fmt.Sprintf("^p%d$", i)
-				c.add(src, anyRegexp{src})
+				c.Add(src, anyRegexp{src})
 			}
-			if got, want := c.len(), min(tt.add, tt.max); got != want {
+			if got, want := c.Len(), min(tt.add, tt.max); got != want {
 				t.Fatalf("len = %d, want %d", got, want)
 			}
 			// The most recent pattern is kept, the oldest evicted when over.
-			if _, ok := c.get(fmt.Sprintf("^p%d$", tt.add-1)); !ok {
+			if _, ok := c.Get(fmt.Sprintf("^p%d$", tt.add-1)); !ok {
 				t.Fatal("most recent pattern evicted")
 			}
-			if _, ok := c.get("^p0$"); ok != (tt.add <= tt.max) {
+			if _, ok := c.Get("^p0$"); ok != (tt.add <= tt.max) {
 				t.Fatalf("oldest present = %v", ok)
 			}
 		})
 	}
 	// LRU: a pattern used recently survives the eviction of older ones.
-	c := newPatternCache(2)
-	c.add("a", anyRegexp{"a"})
-	c.add("b", anyRegexp{"b"})
-	c.get("a")
-	c.add("c", anyRegexp{"c"})
-	if _, ok := c.get("a"); !ok {
+	c := lru.New[jsonschema.Regexp](2)
+	c.Add("a", anyRegexp{"a"})
+	c.Add("b", anyRegexp{"b"})
+	c.Get("a")
+	c.Add("c", anyRegexp{"c"})
+	if _, ok := c.Get("a"); !ok {
 		t.Fatal("recently used pattern evicted")
 	}
-	if _, ok := c.get("b"); ok {
+	if _, ok := c.Get("b"); ok {
 		t.Fatal("least recently used pattern kept")
 	}
 	// The process-wide cache honours the cap.
 	for i := range maxCachedPatterns + 10 {
 		compileRegexp(fmt.Sprintf("^bound%d$", i))
 	}
-	if n := compiledPatterns.len(); n > maxCachedPatterns {
+	if n := compiledPatterns.Len(); n > maxCachedPatterns {
 		t.Fatalf("compiledPatterns holds %d, cap %d", n, maxCachedPatterns)
 	}
 }

@@ -1,14 +1,13 @@
 package mock
 
 import (
-	"container/list"
 	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/arazzo-run/arazzo/internal/lru"
 	"github.com/dlclark/regexp2"
 )
 
@@ -45,62 +44,13 @@ func (p *patternMatcher) match(s string) bool {
 // generated patterns) must not grow the cache without bound.
 const maxCachedPatterns = 4096
 
-// patternCache is a bounded LRU of compiled patterns by source, shared by
+// patterns is a bounded LRU of compiled patterns by source, shared by
 // every Mock since a compiled pattern is immutable and safe for concurrent
 // use. A nil *patternMatcher (uncompilable pattern) is cached too.
-type patternCache struct {
-	mu  sync.Mutex
-	max int
-	ll  *list.List // front = most recently used; values are *patternEntry
-	m   map[string]*list.Element
-}
-
-type patternEntry struct {
-	src string
-	p   *patternMatcher
-}
-
-func newPatternCache(max int) *patternCache {
-	return &patternCache{max: max, ll: list.New(), m: map[string]*list.Element{}}
-}
-
-func (c *patternCache) get(src string) (*patternMatcher, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[src]; ok {
-		c.ll.MoveToFront(e)
-		return e.Value.(*patternEntry).p, true
-	}
-	return nil, false
-}
-
-// add stores p unless src is already there, and returns the cached one.
-func (c *patternCache) add(src string, p *patternMatcher) *patternMatcher {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[src]; ok {
-		c.ll.MoveToFront(e)
-		return e.Value.(*patternEntry).p
-	}
-	c.m[src] = c.ll.PushFront(&patternEntry{src, p})
-	for c.ll.Len() > c.max {
-		old := c.ll.Back()
-		c.ll.Remove(old)
-		delete(c.m, old.Value.(*patternEntry).src)
-	}
-	return p
-}
-
-func (c *patternCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
-
-var patterns = newPatternCache(maxCachedPatterns)
+var patterns = lru.New[*patternMatcher](maxCachedPatterns)
 
 func compilePattern(src string) *patternMatcher {
-	if p, ok := patterns.get(src); ok {
+	if p, ok := patterns.Get(src); ok {
 		return p
 	}
 	var p *patternMatcher
@@ -115,7 +65,7 @@ func compilePattern(src string) *patternMatcher {
 			p.tree = tree
 		}
 	}
-	return patterns.add(src, p)
+	return patterns.Add(src, p)
 }
 
 // genPattern returns a string matching src, or false when it cannot find

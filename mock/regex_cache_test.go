@@ -3,6 +3,8 @@ package mock
 import (
 	"fmt"
 	"testing"
+
+	"github.com/arazzo-run/arazzo/internal/lru"
 )
 
 // Regression: patterns kept every pattern ever compiled, for the life of
@@ -18,33 +20,33 @@ func TestPatternCacheBound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPatternCache(tt.max)
+			c := lru.New[*patternMatcher](tt.max)
 			for i := range tt.add {
-				c.add(fmt.Sprintf("^p%d$", i), &patternMatcher{})
+				c.Add(fmt.Sprintf("^p%d$", i), &patternMatcher{})
 			}
-			if got, want := c.len(), min(tt.add, tt.max); got != want {
+			if got, want := c.Len(), min(tt.add, tt.max); got != want {
 				t.Fatalf("len = %d, want %d", got, want)
 			}
-			if _, ok := c.get(fmt.Sprintf("^p%d$", tt.add-1)); !ok {
+			if _, ok := c.Get(fmt.Sprintf("^p%d$", tt.add-1)); !ok {
 				t.Fatal("most recent pattern evicted")
 			}
-			if _, ok := c.get("^p0$"); ok != (tt.add <= tt.max) {
+			if _, ok := c.Get("^p0$"); ok != (tt.add <= tt.max) {
 				t.Fatalf("oldest present = %v", ok)
 			}
 		})
 	}
 	// LRU order, and an uncompilable pattern (nil) is cached too.
-	c := newPatternCache(2)
-	c.add("a", nil)
-	c.add("b", &patternMatcher{})
-	if p, ok := c.get("a"); !ok || p != nil {
+	c := lru.New[*patternMatcher](2)
+	c.Add("a", nil)
+	c.Add("b", &patternMatcher{})
+	if p, ok := c.Get("a"); !ok || p != nil {
 		t.Fatalf("nil matcher not cached: %v %v", p, ok)
 	}
-	c.add("c", &patternMatcher{})
-	if _, ok := c.get("a"); !ok {
+	c.Add("c", &patternMatcher{})
+	if _, ok := c.Get("a"); !ok {
 		t.Fatal("recently used pattern evicted")
 	}
-	if _, ok := c.get("b"); ok {
+	if _, ok := c.Get("b"); ok {
 		t.Fatal("least recently used pattern kept")
 	}
 	// The process-wide cache honours the cap, and an evicted pattern
@@ -52,7 +54,7 @@ func TestPatternCacheBound(t *testing.T) {
 	for i := range maxCachedPatterns + 10 {
 		compilePattern(fmt.Sprintf("^bound%d$", i))
 	}
-	if n := patterns.len(); n > maxCachedPatterns {
+	if n := patterns.Len(); n > maxCachedPatterns {
 		t.Fatalf("patterns holds %d, cap %d", n, maxCachedPatterns)
 	}
 	if !compilePattern("^bound0$").match("bound0") {
