@@ -253,14 +253,15 @@ func (c *diskCache) put(e *cacheEntry, outline []outlineOp) {
 	if err != nil {
 		return
 	}
-	writeAtomic(c.path(), b)
+	WriteCacheFile(c.path(), b)
 }
 
-// writeAtomic writes b to path through a temporary file of the same
-// directory renamed over it, so that concurrent writers and readers never
-// see half a file; it creates the directory. Failures are silent: every
-// file of the cache is an optimization.
-func writeAtomic(path string, b []byte) {
+// WriteCacheFile writes b to path, a file under CacheRoot, through a
+// temporary file of the same directory renamed over it, so that concurrent
+// writers and readers never see half a file; it creates the directory.
+// Failures are silent: every file of the cache is an optimization. (The
+// runtime's schema verdicts are written with it too.)
+func WriteCacheFile(path string, b []byte) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return

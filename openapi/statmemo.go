@@ -161,6 +161,6 @@ func readStatMemo(path string, st fileStamp) (key string, n int64, ok bool) {
 // cache entries).
 func writeStatMemo(path string, st fileStamp, key string, n int64) {
 	if b := encodeStatMemo(st, key, n); b != nil {
-		writeAtomic(path, b)
+		WriteCacheFile(path, b)
 	}
 }

@@ -63,20 +63,5 @@ func (v diskVerdicts) Known(key string) bool {
 // Record writes the verdict atomically (a temporary file renamed over the
 // final name), so that a concurrent reader never sees half of it.
 func (v diskVerdicts) Record(key string) {
-	if err := os.MkdirAll(v.dir, 0o700); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(v.dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.WriteString(verdictEntry(key))
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(f.Name())
-		return
-	}
-	if err := os.Rename(f.Name(), v.path(key)); err != nil {
-		os.Remove(f.Name())
-	}
+	openapi.WriteCacheFile(v.path(key), []byte(verdictEntry(key)))
 }
